@@ -1,0 +1,54 @@
+"""rota_solve.constraints: one module per contract rule, each with its stable id, its
+citation and a plain Python check of a finished rota that returns every breach as data.
+
+The rules are listed here, in one place. The checker path never imports ortools.
+"""
+
+from __future__ import annotations
+
+from rota_solve.constraints import (
+    day_after_oncall,
+    max_avg_weekly_hours,
+    max_consecutive_long,
+    max_consecutive_long_evening,
+    max_consecutive_nights,
+    max_consecutive_shifts,
+    max_hours_in_168h,
+    max_oncall_length,
+    max_shift_length,
+    min_rest,
+    night_shift_avoidance,
+    oncall_consecutive,
+    oncall_per_7_days,
+    rest_after_consecutive_shifts,
+    rest_after_long,
+    rest_after_long_evening,
+    rest_after_nights,
+    weekend_frequency,
+)
+from rota_solve.constraints.base import Breach, Context, Rule
+
+RULES: list[Rule] = [
+    max_shift_length.RULE,
+    max_oncall_length.RULE,
+    min_rest.RULE,
+    max_hours_in_168h.RULE,
+    max_avg_weekly_hours.RULE,
+    max_consecutive_long.RULE,
+    rest_after_long.RULE,
+    max_consecutive_nights.RULE,
+    rest_after_nights.RULE,
+    max_consecutive_shifts.RULE,
+    rest_after_consecutive_shifts.RULE,
+    max_consecutive_long_evening.RULE,
+    rest_after_long_evening.RULE,
+    weekend_frequency.RULE,
+    night_shift_avoidance.RULE,
+    oncall_consecutive.RULE,
+    oncall_per_7_days.RULE,
+    day_after_oncall.RULE,
+]
+
+RULE_IDS: list[str] = [r.id for r in RULES]
+
+__all__ = ["RULES", "RULE_IDS", "Breach", "Context", "Rule"]

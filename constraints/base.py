@@ -1,0 +1,351 @@
+"""What every rule module shares: the breach record, the check context and the exact-time
+timeline of each doctor.
+
+A rule module (one per stable rule id, see `constraints/__init__.py`) has an `id`, a
+`citation`, a `severity`, and `check(ctx)` which returns *every* breach of a finished rota as
+data. Parameters come from the rule-set data file (`ctx.params(rule_id)`), never from code.
+
+Time is exact: duties are integer minutes from midnight at the start of the rota period.
+A repeating rota is unrolled into copies of the cycle (-1, 0, +1, +2) so that runs, rests
+and windows that cross the end of the cycle into its start are seen whole; a finding is
+reported once, by where it begins inside copy 0.
+
+This module never imports ortools: the checker path must run without it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from rota_solve.solver.clock import DAY, HOUR, window_overlap
+from rota_solve.solver.rota import Doctor, Duty, Period, Rota
+from rota_solve.solver.ruleset import Definitions, RuleSet
+
+Severity = Literal["hard", "guidance"]
+
+
+@dataclass(frozen=True)
+class Breach:
+    """One breach: the rule, the doctor, the start of the first duty involved, the measured
+    value and the limit (hours, counts or fractions, as the rule's message says)."""
+
+    rule: str
+    doctor: str
+    start: datetime
+    value: float
+    limit: float
+    severity: Severity
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "doctor": self.doctor,
+            "start": self.start.strftime("%Y-%m-%dT%H:%M"),
+            "value": _num(self.value),
+            "limit": _num(self.limit),
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+    def sort_key(self) -> tuple[str, str, datetime, float]:
+        return (self.doctor, self.rule, self.start, self.value)
+
+
+def _num(x: float) -> float | int:
+    r = round(float(x), 4)
+    return int(r) if r == int(r) else r
+
+
+@dataclass(frozen=True)
+class Item:
+    """A duty placed on the (possibly unrolled) timeline."""
+
+    duty: Duty
+    index: int  # position among the doctor's duties, sorted by time
+    copy: int  # which copy of the cycle (0 = the rota as written)
+    start: int  # minutes from the period's first midnight
+    end: int
+
+    @property
+    def minutes(self) -> int:
+        return self.end - self.start
+
+    @property
+    def day(self) -> int:
+        return self.start // DAY
+
+    @property
+    def on_call(self) -> bool:
+        return self.duty.on_call
+
+    @property
+    def work_minutes(self) -> float:
+        """Minutes that count as work: the whole shift, or an on-call period's expected work."""
+        if self.duty.on_call:
+            return float(self.duty.work_hours or 0.0) * HOUR
+        return float(self.minutes)
+
+
+@dataclass
+class Timeline:
+    doctor: Doctor
+    duties: list[Duty]  # the doctor's duties as written, sorted by start
+    items: list[Item]  # every duty on the unrolled timeline, sorted by (start, end)
+    shifts: list[Item]  # rostered shifts (not on-call)
+    oncalls: list[Item]  # on-call periods
+    base_items: list[Item]  # copy 0 only
+
+    def by_day(self, items: Iterable[Item]) -> dict[int, list[Item]]:
+        out: dict[int, list[Item]] = {}
+        for it in items:
+            out.setdefault(it.day, []).append(it)
+        return out
+
+
+class Context:
+    """Everything a rule's check reads: the rota, its period, the rule set and timelines."""
+
+    def __init__(self, rota: Rota, rule_set: RuleSet) -> None:
+        self.rota = rota
+        self.period: Period = rota.period
+        self.rule_set = rule_set
+        self.defs: Definitions = rule_set.definitions
+        self.copies: tuple[int, ...] = (-1, 0, 1, 2) if rota.period.repeats else (0,)
+        self.timelines: dict[str, Timeline] = {}
+        grouped: dict[str, list[Duty]] = {name: [] for name in rota.doctors}
+        for duty in rota.duties:
+            grouped.setdefault(duty.doctor, []).append(duty)
+        for name, duties in grouped.items():
+            doctor = rota.doctors.get(name) or Doctor(name=name)
+            self.timelines[name] = self._timeline(doctor, duties)
+
+    def _timeline(self, doctor: Doctor, duties: list[Duty]) -> Timeline:
+        duties = sorted(duties, key=lambda d: (d.start, d.end, d.on_call, d.shift))
+        span = self.period.minutes
+        items: list[Item] = []
+        for copy in self.copies:
+            offset = copy * span
+            for i, duty in enumerate(duties):
+                s = self.period.minute(duty.start) + offset
+                e = self.period.minute(duty.end) + offset
+                items.append(Item(duty, i, copy, s, e))
+        items.sort(key=lambda it: (it.start, it.end, it.on_call, it.index))
+        return Timeline(
+            doctor=doctor,
+            duties=duties,
+            items=items,
+            shifts=[it for it in items if not it.on_call],
+            oncalls=[it for it in items if it.on_call],
+            base_items=[it for it in items if it.copy == 0],
+        )
+
+    def params(self, rule_id: str) -> dict[str, Any]:
+        return self.rule_set.params(rule_id)
+
+    def in_base(self, minute: int) -> bool:
+        """True where a finding that begins at `minute` is reported (once per cycle)."""
+        if not self.period.repeats:
+            return True
+        return 0 <= minute < self.period.minutes
+
+    # -- definitions shared by several rules (contract-rules.md, Definitions) ------------
+
+    def is_long(self, it: Item) -> bool:
+        """A long shift: rostered to last longer than 10 hours (on-call excluded)."""
+        return not it.on_call and it.minutes > self.defs.long_shift_over_minutes
+
+    def night_minutes(self, it: Item) -> int:
+        ws, we = self.defs.night_window
+        return window_overlap(it.start, it.end, ws, we)
+
+    def is_night(self, it: Item) -> bool:
+        """A night shift: at least 3 hours of work between 23:00 and 06:00 (not on-call)."""
+        return not it.on_call and self.night_minutes(it) >= self.defs.night_min_minutes
+
+    def is_long_evening(self, it: Item) -> bool:
+        """A long evening shift: a long shift finishing after 23:00 (and, as a parameter,
+        starting before 16:00)."""
+        if not self.is_long(it):
+            return False
+        day_start = it.day * DAY
+        if it.end <= day_start + self.defs.long_evening_ends_after:
+            return False
+        before = self.defs.long_evening_starts_before
+        return before is None or (it.start - day_start) < before
+
+
+class Rule:
+    """Base of a rule module's rule: subclasses set `id`, `citation` and write `check`."""
+
+    id: ClassVar[str]
+    citation: ClassVar[str]
+    severity: ClassVar[Severity] = "hard"
+
+    def check(self, ctx: Context) -> list[Breach]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def breach(
+        self, ctx: Context, doctor: str, first: Item | Duty, value: float, limit: float, msg: str
+    ) -> Breach:
+        duty = first.duty if isinstance(first, Item) else first
+        return Breach(self.id, doctor, duty.start, value, limit, self.severity, msg)
+
+
+# -- runs of consecutive days --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """A maximal run of consecutive days each with at least one flagged duty."""
+
+    items: list[Item]  # the flagged duties of the run, sorted by start
+    first_day: int
+    last_day: int
+    unbounded: bool = False  # a repeating rota flagged on every day of its cycle
+
+    @property
+    def length(self) -> int:
+        return self.last_day - self.first_day + 1
+
+    @property
+    def first(self) -> Item:
+        return self.items[0]
+
+    @property
+    def last(self) -> Item:
+        return self.items[-1]
+
+    @property
+    def end(self) -> int:
+        """When the run's work ends: the latest end among its last day's duties."""
+        return max(it.end for it in self.items if it.day == self.last_day)
+
+
+def runs(ctx: Context, items: Sequence[Item], flagged: Callable[[Item], bool]) -> list[Run]:
+    """Maximal runs of consecutive days (by the day a duty starts) with a flagged duty,
+    each reported once: those beginning in the written cycle. A repeating rota flagged on
+    every day of its cycle gives one unbounded run."""
+    marked = [it for it in items if flagged(it)]
+    if not marked:
+        return []
+    days = sorted({it.day for it in marked})
+    if ctx.period.repeats:
+        base_days = {d % ctx.period.days for d in days}
+        if len(base_days) == ctx.period.days:
+            base = [it for it in marked if it.copy == 0]
+            return [Run(base, 0, ctx.period.days - 1, unbounded=True)]
+    by_day: dict[int, list[Item]] = {}
+    for it in marked:
+        by_day.setdefault(it.day, []).append(it)
+    out: list[Run] = []
+    start = prev = days[0]
+    for d in [*days[1:], None]:
+        if d is not None and d == prev + 1:
+            prev = d
+            continue
+        if ctx.in_base(start * DAY):
+            run_items = [it for day in range(start, prev + 1) for it in by_day[day]]
+            out.append(Run(run_items, start, prev))
+        if d is not None:
+            start = prev = d
+    return out
+
+
+def _order(it: Item) -> tuple[int, int, bool, int]:
+    return (it.start, it.end, it.on_call, it.index)
+
+
+def next_after(items: Sequence[Item], last: Item) -> Item | None:
+    """The first duty in `items` (sorted by time) that comes after `last`."""
+    k = bisect_right(items, _order(last), key=_order)
+    return items[k] if k < len(items) else None
+
+
+def check_max_run(
+    rule: Rule, ctx: Context, flagged: Callable[[Context, Item], bool], noun: str
+) -> list[Breach]:
+    """Runs of `noun` on consecutive days longer than the rule's `limit`."""
+    limit = int(ctx.params(rule.id)["limit"])
+    out = []
+    for name, tl in ctx.timelines.items():
+        for run in runs(ctx, tl.items, lambda it: flagged(ctx, it)):
+            if run.unbounded:
+                msg = f"{noun} on every day of the repeating {ctx.period.weeks}-week cycle"
+                out.append(rule.breach(ctx, name, run.first, run.length, limit, msg))
+            elif run.length > limit:
+                day0 = ctx.period.at(run.first_day * DAY)
+                day1 = ctx.period.at(run.last_day * DAY)
+                msg = (
+                    f"{run.length} consecutive days with {noun} {day0:%Y-%m-%d}..{day1:%Y-%m-%d}"
+                    f" (at most {limit})"
+                )
+                out.append(rule.breach(ctx, name, run.first, run.length, limit, msg))
+    return out
+
+
+def check_rest_after_run(
+    rule: Rule,
+    ctx: Context,
+    flagged: Callable[[Context, Item], bool],
+    noun: str,
+    *,
+    include_on_call: bool = False,
+) -> list[Breach]:
+    """After a run of at least `after_run_of` days with `noun`, the next duty must start at
+    least `min_rest_hours` after the run's work ends. On-call periods are not rostered
+    shifts and are excluded unless `include_on_call`."""
+    p = ctx.params(rule.id)
+    after = int(p["after_run_of"])
+    limit = p["min_rest_hours"] * 60
+    out = []
+    for name, tl in ctx.timelines.items():
+        pool = tl.items if include_on_call else tl.shifts
+        for run in runs(ctx, tl.items, lambda it: flagged(ctx, it)):
+            if run.unbounded or run.length < after:
+                continue
+            nxt = next_after(pool, run.last)
+            if nxt is None:
+                continue  # a one-off rota ends: the rest runs on past it
+            rest = nxt.start - run.end
+            if rest < limit:
+                day0 = ctx.period.at(run.first_day * DAY)
+                day1 = ctx.period.at(run.last_day * DAY)
+                msg = (
+                    f"{fmt(rest)} h rest after {run.length} days with {noun}"
+                    f" {day0:%Y-%m-%d}..{day1:%Y-%m-%d}, before {nxt.duty.label()}"
+                    f" (at least {fmt(limit)} h)"
+                )
+                out.append(rule.breach(ctx, name, run.first, hours(rest), hours(limit), msg))
+    return out
+
+
+def hours(minutes: float) -> float:
+    return minutes / HOUR
+
+
+def fmt(minutes: float) -> str:
+    h = minutes / HOUR
+    return f"{h:.2f}".rstrip("0").rstrip(".")
+
+
+# -- clusters of breaching windows -----------------------------------------------------------
+
+
+def clusters(flags: Sequence[bool]) -> list[tuple[int, int]]:
+    """Maximal index ranges [i, j] of consecutive True flags."""
+    out: list[tuple[int, int]] = []
+    i = None
+    for k, f in enumerate(flags):
+        if f and i is None:
+            i = k
+        elif not f and i is not None:
+            out.append((i, k - 1))
+            i = None
+    if i is not None:
+        out.append((i, len(flags) - 1))
+    return out

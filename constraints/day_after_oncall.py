@@ -1,0 +1,45 @@
+"""day_after_oncall: the day after an on-call period (after the last of a Saturday and
+Sunday pair) is rostered for no more than 10 hours.
+
+TCS 2016 Schedule 3 (on-call), as quoted by public checkers; unchanged in 2019. [S]
+"The day after" is the calendar day after the day the period starts; the hours rostered
+that day are the rostered shifts starting on it.
+"""
+
+from __future__ import annotations
+
+from rota_solve.constraints.base import Breach, Context, Rule, fmt, hours
+from rota_solve.solver.clock import weekday_index
+
+
+class DayAfterOncall(Rule):
+    id = "day_after_oncall"
+    citation = "TCS 2016 Schedule 3: the day after an on-call period rostered no more than 10 hours"
+
+    def check(self, ctx: Context) -> list[Breach]:
+        p = ctx.params(self.id)
+        limit = p["limit_hours"] * 60
+        sat = weekday_index("Sat")
+        out = []
+        for name, tl in ctx.timelines.items():
+            call_days = {it.day for it in tl.oncalls}
+            shift_minutes: dict[int, int] = {}
+            for it in tl.shifts:
+                shift_minutes[it.day] = shift_minutes.get(it.day, 0) + it.minutes
+            for it in tl.oncalls:
+                if it.copy != 0:
+                    continue
+                if ctx.period.weekday(it.day) == sat and it.day + 1 in call_days:
+                    continue  # first of a Saturday + Sunday pair: the rule applies after Sunday
+                worked = shift_minutes.get(it.day + 1, 0)
+                if worked > limit:
+                    day = ctx.period.at((it.day + 1) * 1440)
+                    msg = (
+                        f"{fmt(worked)} h rostered on {day:%a %Y-%m-%d}, the day after"
+                        f" {it.duty.label()} (at most {fmt(limit)} h)"
+                    )
+                    out.append(self.breach(ctx, name, it, hours(worked), hours(limit), msg))
+        return out
+
+
+RULE = DayAfterOncall()

@@ -1,0 +1,20 @@
+"""rest_after_long_evening: After 4 long evening shifts on consecutive days, at least 48 hours rest before the next shift. [C] FAQ
+
+Runs are of consecutive calendar days, by the day a shift starts; a run that crosses the end
+of a repeating cycle into its start is one run, reported once.
+"""
+
+from __future__ import annotations
+
+from rota_solve.constraints.base import Breach, Context, Rule, check_rest_after_run
+
+
+class RestAfterLongEvening(Rule):
+    id = "rest_after_long_evening"
+    citation = "TCS 2016 Schedule 3: 48 hours rest after 4 consecutive long evening shifts"
+
+    def check(self, ctx: Context) -> list[Breach]:
+        return check_rest_after_run(self, ctx, Context.is_long_evening, "a long evening shift")
+
+
+RULE = RestAfterLongEvening()

@@ -1,0 +1,70 @@
+"""weekend_frequency: weekends worked no more often than 1 in 2, over the rota cycle.
+
+TCS 2016 Schedule 3 (weekend frequency), unchanged as a hard limit in 2019 (1 in 3 is
+expected where possible). The hours-limit definition of a weekend applies: any shift or
+on-call period with work between 00:01 Saturday and 23:59 Sunday, so a Friday night ending
+Saturday 08:00 counts. [C]; definition [S] quoting TCS and the FAQ.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rota_solve.constraints.base import Breach, Context, Item, Rule, Timeline
+from rota_solve.solver.clock import DAY, weekday_index
+
+
+def weekend_window(ctx: Context) -> tuple[int, int]:
+    """The weekend as minutes from Saturday 00:00: [Sat 00:01, Sun 23:59)."""
+    first, last = ctx.defs.weekend_hours_window
+
+    def offset(text: str) -> int:
+        day, clock = text.split()
+        hh, mm = clock.split(":")
+        return (weekday_index(day) - 5) * DAY + int(hh) * 60 + int(mm)
+
+    return offset(first), offset(last)
+
+
+def weekends_worked(ctx: Context, tl: Timeline) -> dict[int, Item]:
+    """Saturday day index -> the first duty with work in that weekend (hours definition)."""
+    lo, hi = weekend_window(ctx)
+    out: dict[int, Item] = {}
+    sats = ctx.period.saturdays()
+    for it in tl.items:
+        if it.minutes <= 0:
+            continue
+        for sat in sats:
+            if sat in out:
+                continue
+            a, b = sat * DAY + lo, sat * DAY + hi
+            if it.start < b and it.end > a:
+                out[sat] = it
+    return out
+
+
+class WeekendFrequency(Rule):
+    id = "weekend_frequency"
+    citation = "TCS 2016 Schedule 3: weekend working no more frequently than 1 in 2"
+
+    def check(self, ctx: Context) -> list[Breach]:
+        p = ctx.params(self.id)
+        limit = Fraction(int(p["max_worked"]), int(p["out_of"]))
+        total = len(ctx.period.saturdays())
+        out = []
+        for name, tl in ctx.timelines.items():
+            worked = weekends_worked(ctx, tl)
+            if total == 0 or not worked:
+                continue
+            freq = Fraction(len(worked), total)
+            if freq > limit:
+                first = worked[min(worked)]
+                msg = (
+                    f"works {len(worked)} of {total} weekends (at most {limit.numerator} in"
+                    f" {limit.denominator})"
+                )
+                out.append(self.breach(ctx, name, first, float(freq), float(limit), msg))
+        return out
+
+
+RULE = WeekendFrequency()

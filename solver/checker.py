@@ -1,0 +1,60 @@
+"""The independent checker: every rule of the rule set over a finished rota, and the pay.
+
+Never imports ortools (tests/test_no_ortools.py proves it), so a guardian can check a rota on
+any machine, and the solver's rotas are re-checked by code that shares nothing with the
+model but the rule modules' plain checks and the pay calculator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rota_solve.constraints import RULES, Breach, Context
+from rota_solve.solver.pay import PayLine, doctor_pay
+from rota_solve.solver.rota import Rota
+from rota_solve.solver.ruleset import PayYear, RuleSet, load_pay_year, load_rule_set
+
+
+@dataclass
+class CheckResult:
+    rota: Rota
+    rule_set: RuleSet
+    pay_year: PayYear
+    breaches: list[Breach]
+    pay: list[PayLine]
+
+    @property
+    def compliant(self) -> bool:
+        """No breach of any kind: a hard limit, or the rostering guidance (adhering to the
+        guidance is a contractual requirement, FAQ May 2016)."""
+        return not self.breaches
+
+    @property
+    def hard_breaches(self) -> list[Breach]:
+        return [b for b in self.breaches if b.severity == "hard"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rules": self.rule_set.id,
+            "pay_year": self.pay_year.year,
+            "compliant": self.compliant,
+            "breaches": [b.as_dict() for b in self.breaches],
+            "pay": [p.json() for p in self.pay],
+        }
+
+
+def check_rota(rota: Rota) -> CheckResult:
+    rule_set = load_rule_set(rota.rules)
+    year = load_pay_year(rota.pay_year)
+    ctx = Context(rota, rule_set)
+    breaches: list[Breach] = []
+    for rule in RULES:
+        breaches.extend(rule.check(ctx))
+    order = {r.id: i for i, r in enumerate(RULES)}
+    breaches.sort(key=lambda b: (b.doctor, order[b.rule], b.start, b.value))
+    pay = [
+        doctor_pay(tl.doctor, tl.duties, rota.period, rule_set.pay, year)
+        for tl in ctx.timelines.values()
+    ]
+    return CheckResult(rota, rule_set, year, breaches, pay)

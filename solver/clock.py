@@ -1,0 +1,60 @@
+"""Exact clock time. Times inside a rota are integer minutes from midnight at the start of
+the rota period, so `t % 1440` is the clock time and `t // 1440` the day index. Clock windows
+such as 23:00-06:00 may wrap midnight."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+MINUTE = 1
+HOUR = 60
+DAY = 24 * HOUR
+WEEK = 7 * DAY
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def hhmm(text: str) -> int:
+    """'21:30' -> minutes after midnight (1290)."""
+    hours, minutes = text.split(":")
+    value = int(hours) * HOUR + int(minutes)
+    if not 0 <= value < DAY:
+        raise ValueError(f"clock time out of range: {text}")
+    return value
+
+
+def weekday_index(name: str) -> int:
+    return WEEKDAYS.index(name[:3].title())
+
+
+def window_overlap(start: int, end: int, win_start: int, win_end: int) -> int:
+    """Minutes of [start, end) that fall inside the daily clock window [win_start, win_end).
+
+    The window wraps midnight when win_end <= win_start (23:00-06:00). Times are minutes
+    from a midnight."""
+    if end <= start:
+        return 0
+    length = (win_end - win_start) % DAY or DAY
+    total = 0
+    first = start // DAY - 1
+    last = end // DAY
+    for day in range(first, last + 1):
+        ws = day * DAY + win_start
+        we = ws + length
+        lo = max(start, ws)
+        hi = min(end, we)
+        if hi > lo:
+            total += hi - lo
+    return total
+
+
+def minutes_between(origin: datetime, moment: datetime) -> int:
+    return round((moment - origin).total_seconds() / 60)
+
+
+def at(origin: date, minutes: int) -> datetime:
+    return datetime.combine(origin, time()) + timedelta(minutes=minutes)
+
+
+def fmt_hours(minutes: float) -> str:
+    hours = minutes / HOUR
+    return f"{hours:g}"

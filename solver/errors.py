@@ -1,0 +1,42 @@
+"""Input errors that name the sheet, row and column and say what to fix."""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad input: reported to the user as one clear line, exit code 2.
+
+    `row` is the spreadsheet row number as a person sees it (the header is row 1).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        file: str | None = None,
+    ) -> None:
+        self.message = message
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.file = file
+        super().__init__(str(self))
+
+    def where(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.where()
+        return f"{where}: {self.message}" if where else self.message

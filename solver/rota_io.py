@@ -1,0 +1,296 @@
+"""Reading a rota workbook (`Assignments`, `Doctors`, `Settings`) or an Assignments CSV into
+a validated `Rota` (workbook-format.md, "Rota workbook"). Command-line options override
+Settings. Any problem is an `InputError` naming the sheet, row and column."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from rota_solve.solver.errors import InputError
+from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Period, Rota
+from rota_solve.solver.ruleset import (
+    available_pay_years,
+    available_rule_sets,
+    latest_pay_year,
+)
+from rota_solve.solver.values import (
+    parse_bool,
+    parse_date,
+    parse_datetime_or_time,
+    parse_fraction,
+    parse_int,
+    parse_number,
+    text,
+)
+from rota_solve.solver.workbook import Row, Table, read_csv, read_workbook, sheet
+
+# Job titles people use that are not grades of the 2016 contract, so have no nodal point.
+# They are accepted so that the safe-working rules can still be checked; pay for these
+# doctors needs `basic_salary` (or a contract grade) and is otherwise left blank.
+TITLES_WITHOUT_NODAL_POINT = ("SHO", "Registrar", "SpR", "StR", "Supernumerary", "Trust grade")
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Command-line options; None means 'not given', so Settings (or the default) apply."""
+
+    rules: str | None = None
+    pay_year: str | None = None
+    start_date: date | None = None
+    weeks: int | None = None
+    repeats: bool | None = None
+
+
+def parse_grade(value: object) -> str:
+    raw = text(value)
+    upper = raw.upper().replace(" ", "")
+    if upper in CONTRACT_GRADES:
+        return upper
+    for title in TITLES_WITHOUT_NODAL_POINT:
+        if raw.lower() == title.lower():
+            return title
+    raise ValueError(
+        f"{raw!r} is not a grade: write FY1, FY2, CT1-CT3 or ST1-ST8 (or leave it blank,"
+        " or give basic_salary)"
+    )
+
+
+def parse_ltft(value: object) -> float:
+    x = parse_fraction(value)
+    if not 0 < x <= 1:
+        raise ValueError(
+            f"{value!r} is out of range: ltft is the fraction of full time, more than 0 and at"
+            " most 1 (0.8 or 80%)"
+        )
+    return x
+
+
+def parse_salary(value: object) -> float:
+    x = parse_number(value, "a salary in pounds a year")
+    if x <= 0:
+        raise ValueError(f"{value!r} is not a salary: give pounds a year, more than 0")
+    return x
+
+
+def read_doctors(table: Table) -> dict[str, Doctor]:
+    table.require("doctor")
+    doctors: dict[str, Doctor] = {}
+    for row in table.rows():
+        name = row.need("doctor", text)
+        if name in doctors:
+            raise row.error("doctor", f"{name!r} appears twice; give each doctor one row")
+        doctors[name] = Doctor(
+            name=name,
+            grade=row.get("grade", parse_grade, default="") or "",
+            ltft=row.get("ltft", parse_ltft, default=1.0) or 1.0,
+            opted_out=bool(row.get("opted_out", parse_bool, default=False)),
+            basic_salary=row.get("basic_salary", parse_salary),
+            nights=bool(row.get("nights", parse_bool, default=True)),
+            on_call=bool(row.get("on_call", parse_bool, default=True)),
+            row=row.number,
+        )
+    return doctors
+
+
+def _positive_int(value: object) -> int:
+    n = parse_int(value, "a whole number of weeks")
+    if n < 1:
+        raise ValueError(f"{value!r} is not a number of weeks: give 1 or more")
+    return n
+
+
+def _rule_set(value: object) -> str:
+    name = text(value)
+    if name not in available_rule_sets():
+        raise ValueError(f"{name!r} is not a rule set: write {' or '.join(available_rule_sets())}")
+    return name
+
+
+def _pay_year(value: object) -> str:
+    name = text(value).replace("-", "/")
+    if name not in available_pay_years():
+        raise ValueError(f"{name!r} is not a pay year held: write one of {', '.join(available_pay_years())}")
+    return name
+
+
+@dataclass
+class Settings:
+    values: dict[str, object]
+    rows: dict[str, Row]
+
+
+def read_settings(table: Table) -> Settings:
+    table.require("setting", "value")
+    values: dict[str, object] = {}
+    rows: dict[str, Row] = {}
+    parsers = {
+        "startdate": parse_date,
+        "weeks": _positive_int,
+        "repeats": parse_bool,
+        "rules": _rule_set,
+        "payyear": _pay_year,
+        "rotaname": text,
+    }
+    for row in table.rows():
+        key = row.need("setting", text).lower().replace(" ", "").replace("_", "")
+        if key in rows:
+            raise row.error("setting", f"setting {row.raw('setting')!r} appears twice; keep one")
+        rows[key] = row
+        parse = parsers.get(key)
+        if parse is not None:
+            values[key] = row.get("value", parse)
+    return Settings(values, rows)
+
+
+def _combine(row: Row, day: date | None, moment: datetime | time, column: str) -> datetime:
+    if isinstance(moment, datetime):
+        return moment
+    if day is None:
+        raise row.error(column, "is a time without a date: fill in the date column, or write"
+                        " YYYY-MM-DD HH:MM")
+    return datetime.combine(day, moment)
+
+
+def read_duties(table: Table, doctors: dict[str, Doctor] | None) -> list[Duty]:
+    table.require("doctor", "start", "end")
+    duties: list[Duty] = []
+    for row in table.rows():
+        name = row.need("doctor", text)
+        if doctors is not None and name not in doctors:
+            raise row.error(
+                "doctor", f"{name!r} is not on the Doctors sheet: add a row there or correct"
+                " the name"
+            )
+        day = row.get("date", parse_date)
+        start_raw = row.need("start", parse_datetime_or_time)
+        end_raw = row.need("end", parse_datetime_or_time)
+        start = _combine(row, day, start_raw, "start")
+        if day is not None and start.date() != day:
+            raise row.error(
+                "start",
+                f"starts on {start:%Y-%m-%d} but the date column says {day:%Y-%m-%d}: the date"
+                " is the day the duty starts",
+            )
+        if isinstance(end_raw, datetime):
+            end = end_raw
+        else:
+            end = datetime.combine(start.date(), end_raw)
+            if end <= start:
+                end += timedelta(days=1)  # an end time not after the start is the next day
+        if end <= start:
+            raise row.error(
+                "end",
+                f"end {end:%Y-%m-%d %H:%M} is not after start {start:%Y-%m-%d %H:%M}: correct"
+                " the date or time",
+            )
+        on_call = bool(row.get("on_call", parse_bool, default=False))
+        work: float | None = None
+        if on_call:
+            work = row.need(
+                "work_hours",
+                lambda v: parse_number(v, "a number of hours"),
+                hint="give the hours of work expected in this on-call period",
+            )
+            span = (end - start).total_seconds() / 3600
+            if not 0 <= work <= span:
+                raise row.error(
+                    "work_hours",
+                    f"{work:g} h of expected work does not fit in the {span:g} h on-call period:"
+                    " give a number from 0 to the period's length",
+                )
+        duties.append(
+            Duty(
+                doctor=name,
+                start=start,
+                end=end,
+                shift=row.get("shift", text, default="") or "",
+                on_call=on_call,
+                work_hours=work,
+                row=row.number,
+            )
+        )
+    if not duties:
+        raise InputError(
+            "has no duties: add one row per duty under the header", file=table.file,
+            sheet=table.sheet,
+        )
+    return duties
+
+
+def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
+    """Read a rota workbook (.xlsx) or an Assignments table (.csv)."""
+    overrides = overrides or Overrides()
+    path = Path(path)
+    if not path.exists():
+        raise InputError("file not found", file=str(path))
+    if path.suffix.lower() == ".csv":
+        assignments = read_csv(path, "Assignments")
+        doctors_table = settings_table = None
+    else:
+        tables = read_workbook(path)
+        assignments = sheet(tables, "Assignments", path.name, required=True)
+        assert assignments is not None
+        doctors_table = sheet(tables, "Doctors", path.name, required=False)
+        settings_table = sheet(tables, "Settings", path.name, required=False)
+    doctors = read_doctors(doctors_table) if doctors_table is not None else None
+    settings = read_settings(settings_table) if settings_table is not None else None
+    duties = read_duties(assignments, doctors)
+    if doctors is None:
+        doctors = {}
+        for duty in duties:
+            doctors.setdefault(duty.doctor, Doctor(name=duty.doctor))
+
+    sv = settings.values if settings else {}
+    first_day = min(d.start.date() for d in duties)
+    last_day = max(d.start.date() for d in duties)
+    start = overrides.start_date or sv.get("startdate")
+    if start is None:
+        start = first_day - timedelta(days=first_day.weekday())  # the Monday on or before
+    assert isinstance(start, date)
+    weeks = overrides.weeks or sv.get("weeks")
+    if weeks is None:
+        weeks = max(1, -(-((last_day - start).days + 1) // 7))
+    assert isinstance(weeks, int)
+    repeats = overrides.repeats
+    if repeats is None:
+        repeats = bool(sv.get("repeats", True)) if settings is not None else False
+    period = Period(start=start, weeks=weeks, repeats=repeats)
+
+    kind = "repeating cycle" if repeats else "rota period"
+    last = period.end - timedelta(days=1)
+    for duty in duties:
+        if not period.start <= duty.start.date() < period.end:
+            raise InputError(
+                f"the duty starts on {duty.start:%Y-%m-%d}, outside the {weeks}-week {kind}"
+                f" {period.start:%Y-%m-%d}..{last:%Y-%m-%d}: correct its date, or the rota's"
+                " start_date and weeks (Settings, or --start-date/--weeks)",
+                file=assignments.file,
+                sheet=assignments.sheet,
+                row=duty.row,
+                column=assignments.display.get("date", "start"),
+            )
+
+    rules = overrides.rules or sv.get("rules") or "2019"
+    pay_year = overrides.pay_year or sv.get("payyear") or latest_pay_year()
+    assert isinstance(rules, str) and isinstance(pay_year, str)
+    return Rota(
+        period=period,
+        doctors=doctors,
+        duties=duties,
+        rules=_checked(rules, _rule_set, "--rules"),
+        pay_year=_checked(pay_year, _pay_year, "--pay-year"),
+        name=str(sv.get("rotaname") or path.stem),
+        source=str(path),
+    )
+
+
+def _checked(value: str, parse: object, option: str) -> str:
+    try:
+        assert callable(parse)
+        result = parse(value)
+    except ValueError as exc:
+        raise InputError(f"{option}: {exc}") from None
+    assert isinstance(result, str)
+    return result
