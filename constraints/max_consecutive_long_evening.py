@@ -1,4 +1,5 @@
-"""max_consecutive_long_evening: Long evening shifts (long shifts finishing after 23:00; the start condition is a parameter) on consecutive days: at most 4. [C] FAQ
+"""max_consecutive_long_evening: Long evening shifts (long shifts finishing after 23:00; the
+start condition is a parameter) on consecutive days: at most 4. [C] FAQ
 
 Runs are of consecutive calendar days, by the day a shift starts; a run that crosses the end
 of a repeating cycle into its start is one run, reported once.

@@ -1,4 +1,5 @@
-"""max_consecutive_nights: Night shifts (at least 3 h of work between 23:00 and 06:00) on consecutive days: at most 4, in 2016 and 2019. [C]
+"""max_consecutive_nights: Night shifts (at least 3 h of work between 23:00 and 06:00) on
+consecutive days: at most 4, in 2016 and 2019. [C]
 
 Runs are of consecutive calendar days, by the day a shift starts; a run that crosses the end
 of a repeating cycle into its start is one run, reported once.

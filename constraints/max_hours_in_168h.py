@@ -13,7 +13,6 @@ valued at its worst window.
 from __future__ import annotations
 
 import numpy as np
-
 from rota_solve.constraints.base import Breach, Context, Rule, Timeline, clusters, fmt, hours
 
 
@@ -73,9 +72,10 @@ class MaxHoursIn168h(Rule):
                 t0 = float(points[k])
                 first = next(it for it in tl.items if it.end > t0 and it.work_minutes > 0)
                 value = float(work[k])
+                when = ctx.period.at(int(t0))
                 msg = (
-                    f"{fmt(value)} h of work in the 168 h from {ctx.period.at(int(t0)):%a %Y-%m-%d %H:%M}"
-                    f" (limit {fmt(limit)} h)"
+                    f"{fmt(value)} h of work in the {fmt(window)} h from"
+                    f" {when:%a %Y-%m-%d %H:%M} (limit {fmt(limit)} h)"
                 )
                 out.append(self.breach(ctx, name, first, hours(value), hours(limit), msg))
         return out

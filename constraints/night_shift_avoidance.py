@@ -39,7 +39,9 @@ def dodges_night_enhancement(
 
 class NightShiftAvoidance(Rule):
     id = "night_shift_avoidance"
-    citation = "Rostering guidance (FAQ May 2016): no shifts designed to avoid the night enhancement"
+    citation = (
+        "Rostering guidance (FAQ May 2016): no shifts designed to avoid the night enhancement"
+    )
     severity = "guidance"
 
     def check(self, ctx: Context) -> list[Breach]:

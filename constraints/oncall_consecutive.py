@@ -12,9 +12,7 @@ from rota_solve.solver.clock import weekday_index
 
 class OncallConsecutive(Rule):
     id = "oncall_consecutive"
-    citation = (
-        "TCS 2016 Schedule 3: no consecutive on-call periods, apart from Saturday and Sunday"
-    )
+    citation = "TCS 2016 Schedule 3: no consecutive on-call periods, apart from Saturday and Sunday"
 
     def check(self, ctx: Context) -> list[Breach]:
         first_day, second_day = (weekday_index(d) for d in ctx.params(self.id)["allowed_pair"])

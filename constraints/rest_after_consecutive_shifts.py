@@ -13,7 +13,9 @@ from rota_solve.constraints.max_consecutive_shifts import is_duty
 
 class RestAfterConsecutiveShifts(Rule):
     id = "rest_after_consecutive_shifts"
-    citation = "TCS 2016 Schedule 3: 48 hours rest after 8 consecutive shifts (7 in the 2019 refresh)"
+    citation = (
+        "TCS 2016 Schedule 3: 48 hours rest after 8 consecutive shifts (7 in the 2019 refresh)"
+    )
 
     def check(self, ctx: Context) -> list[Breach]:
         return check_rest_after_run(self, ctx, is_duty, "a shift", include_on_call=True)

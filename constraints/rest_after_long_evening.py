@@ -1,4 +1,5 @@
-"""rest_after_long_evening: After 4 long evening shifts on consecutive days, at least 48 hours rest before the next shift. [C] FAQ
+"""rest_after_long_evening: After 4 long evening shifts on consecutive days, at least 48 hours
+rest before the next shift. [C] FAQ
 
 Runs are of consecutive calendar days, by the day a shift starts; a run that crosses the end
 of a repeating cycle into its start is one run, reported once.

@@ -1,4 +1,5 @@
-"""rest_after_nights: 46 hours rest after a run of night shifts: a run of 3 or 4 in 2016, any run in 2019 (Hansard PQ 270697, 3 July 2019). [C]
+"""rest_after_nights: 46 hours rest after a run of night shifts: a run of 3 or 4 in 2016, any
+run in 2019 (Hansard PQ 270697, 3 July 2019). [C]
 
 Runs are of consecutive calendar days, by the day a shift starts; a run that crosses the end
 of a repeating cycle into its start is one run, reported once.
@@ -11,7 +12,10 @@ from rota_solve.constraints.base import Breach, Context, Rule, check_rest_after_
 
 class RestAfterNights(Rule):
     id = "rest_after_nights"
-    citation = "TCS 2016 Schedule 3: 46 hours rest after 3 or 4 consecutive nights (2016); after any run of nights, even one (2019, Hansard PQ 270697)"
+    citation = (
+        "TCS 2016 Schedule 3: 46 hours rest after 3 or 4 consecutive nights (2016); after"
+        " any run of nights, even one (2019, Hansard PQ 270697)"
+    )
 
     def check(self, ctx: Context) -> list[Breach]:
         return check_rest_after_run(self, ctx, Context.is_night, "a night shift")

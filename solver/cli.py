@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-
 from rota_solve.solver.errors import InputError
 
 app = typer.Typer(
@@ -70,7 +69,10 @@ def check(
 
     try:
         overrides = Overrides(
-            rules=rules, pay_year=pay_year, start_date=_date(start_date), weeks=weeks,
+            rules=rules,
+            pay_year=pay_year,
+            start_date=_date(start_date),
+            weeks=weeks,
             repeats=repeats,
         )
         parsed = read_rota(rota, overrides)

@@ -23,7 +23,9 @@ from rota_solve.solver.rota import Doctor, Duty, Period
 from rota_solve.solver.ruleset import PayRules, PayYear
 
 
-def enhanced_minutes(start: int, end: int, on_call: bool, work_minutes: float, pay: PayRules) -> float:
+def enhanced_minutes(
+    start: int, end: int, on_call: bool, work_minutes: float, pay: PayRules
+) -> float:
     """Night-enhanced minutes of a duty from `start` to `end` (minutes from a midnight).
 
     * Any hours worked 21:00-07:00 are enhanced (2016 and 2019).
@@ -97,11 +99,20 @@ class PayLine:
         return asdict(self)
 
     def json(self) -> dict[str, Any]:
-        keys = (
-            "doctor grade basic additional_hours night_enhancement weekend_allowance"
-            " on_call_allowance ltft_allowance total average_weekly_hours enhanced_hours"
-            " weekend_frequency"
-        ).split()
+        keys = [
+            "doctor",
+            "grade",
+            "basic",
+            "additional_hours",
+            "night_enhancement",
+            "weekend_allowance",
+            "on_call_allowance",
+            "ltft_allowance",
+            "total",
+            "average_weekly_hours",
+            "enhanced_hours",
+            "weekend_frequency",
+        ]
         d = self.as_dict()
         return {k: d[k] for k in keys}
 
@@ -130,10 +141,7 @@ def annual_pay(
     """
     full = pay.full_time_hours
     hourly = salary / full
-    if ltft < 1:
-        basic = hourly * min(average_weekly_hours, full)
-    else:
-        basic = salary
+    basic = hourly * min(average_weekly_hours, full) if ltft < 1 else salary
     additional = hourly * max(0.0, average_weekly_hours - full)
     night = hourly * pay.night_rate * enhanced_weekly_hours
     weekend = basic * weekend_band(weekends_worked, weekends, pay) / 100
@@ -196,10 +204,15 @@ def doctor_pay(
     money: dict[str, float | None]
     if salary is None:
         money = dict.fromkeys(
-            (
-                "basic additional_hours night_enhancement weekend_allowance"
-                " on_call_allowance ltft_allowance total"
-            ).split()
+            [
+                "basic",
+                "additional_hours",
+                "night_enhancement",
+                "weekend_allowance",
+                "on_call_allowance",
+                "ltft_allowance",
+                "total",
+            ]
         )
     else:
         parts = annual_pay(

@@ -14,7 +14,6 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from rich.console import Console
 from rich.table import Table
-
 from rota_solve.constraints import RULES
 from rota_solve.solver.checker import CheckResult
 from rota_solve.solver.errors import InputError
@@ -62,8 +61,12 @@ def print_report(result: CheckResult, console: Console) -> None:
                 b = result.breaches[i]
                 d = b.as_dict()
                 table.add_row(
-                    b.rule, b.severity, d["start"].replace("T", " "), str(d["value"]),
-                    str(d["limit"]), b.message,
+                    b.rule,
+                    b.severity,
+                    d["start"].replace("T", " "),
+                    str(d["value"]),
+                    str(d["limit"]),
+                    b.message,
                 )
             console.print(table)
         counts: dict[str, int] = {}
@@ -75,7 +78,9 @@ def print_report(result: CheckResult, console: Console) -> None:
         console.print("[bold green]Compliant[/bold green]: no breach of any rule checked.")
     pay = Table(title=f"Pay a year ({result.pay_year.year})", title_justify="left")
     for _, title in PAY_COLUMNS[:-1]:
-        pay.add_column(title, justify="left" if title in ("Doctor", "Grade", "Weekends") else "right")
+        pay.add_column(
+            title, justify="left" if title in ("Doctor", "Grade", "Weekends") else "right"
+        )
     for line in result.pay:
         d = line.as_dict()
         pay.add_row(
@@ -149,8 +154,16 @@ def add_checks_sheet(wb: Workbook, result: CheckResult) -> None:
     for b in result.breaches:
         d = b.as_dict()
         ws.append(
-            [b.doctor, b.rule, b.severity, b.start, d["value"], d["limit"], b.message,
-             CITATIONS.get(b.rule, "")]
+            [
+                b.doctor,
+                b.rule,
+                b.severity,
+                b.start,
+                d["value"],
+                d["limit"],
+                b.message,
+                CITATIONS.get(b.rule, ""),
+            ]
         )
         ws.cell(ws.max_row, 4).number_format = "yyyy-mm-dd hh:mm"
     _autosize(ws)

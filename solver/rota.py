@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from rota_solve.solver.clock import WEEK, minutes_between
 
-CONTRACT_GRADES = ("FY1", "FY2", "CT1", "CT2", "CT3") + tuple(f"ST{n}" for n in range(1, 9))
+CONTRACT_GRADES = ("FY1", "FY2", "CT1", "CT2", "CT3", *tuple(f"ST{n}" for n in range(1, 9)))
 
 
 @dataclass(frozen=True)

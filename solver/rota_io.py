@@ -111,7 +111,9 @@ def _rule_set(value: object) -> str:
 def _pay_year(value: object) -> str:
     name = text(value).replace("-", "/")
     if name not in available_pay_years():
-        raise ValueError(f"{name!r} is not a pay year held: write one of {', '.join(available_pay_years())}")
+        raise ValueError(
+            f"{name!r} is not a pay year held: write one of {', '.join(available_pay_years())}"
+        )
     return name
 
 
@@ -148,8 +150,9 @@ def _combine(row: Row, day: date | None, moment: datetime | time, column: str) -
     if isinstance(moment, datetime):
         return moment
     if day is None:
-        raise row.error(column, "is a time without a date: fill in the date column, or write"
-                        " YYYY-MM-DD HH:MM")
+        raise row.error(
+            column, "is a time without a date: fill in the date column, or write YYYY-MM-DD HH:MM"
+        )
     return datetime.combine(day, moment)
 
 
@@ -160,8 +163,8 @@ def read_duties(table: Table, doctors: dict[str, Doctor] | None) -> list[Duty]:
         name = row.need("doctor", text)
         if doctors is not None and name not in doctors:
             raise row.error(
-                "doctor", f"{name!r} is not on the Doctors sheet: add a row there or correct"
-                " the name"
+                "doctor",
+                f"{name!r} is not on the Doctors sheet: add a row there or correct the name",
             )
         day = row.get("date", parse_date)
         start_raw = row.need("start", parse_datetime_or_time)
@@ -213,7 +216,8 @@ def read_duties(table: Table, doctors: dict[str, Doctor] | None) -> list[Duty]:
         )
     if not duties:
         raise InputError(
-            "has no duties: add one row per duty under the header", file=table.file,
+            "has no duties: add one row per duty under the header",
+            file=table.file,
             sheet=table.sheet,
         )
     return duties
@@ -225,13 +229,15 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=str(path))
+    doctors_table: Table | None = None
+    settings_table: Table | None = None
     if path.suffix.lower() == ".csv":
         assignments = read_csv(path, "Assignments")
-        doctors_table = settings_table = None
     else:
         tables = read_workbook(path)
-        assignments = sheet(tables, "Assignments", path.name, required=True)
-        assert assignments is not None
+        found = sheet(tables, "Assignments", path.name, required=True)
+        assert found is not None
+        assignments = found
         doctors_table = sheet(tables, "Doctors", path.name, required=False)
         settings_table = sheet(tables, "Settings", path.name, required=False)
     doctors = read_doctors(doctors_table) if doctors_table is not None else None

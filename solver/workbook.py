@@ -94,8 +94,9 @@ class Table:
 
 
 def _table(sheet: str, file: str, raw_rows: list[tuple[int, list[Any]]]) -> Table:
-    header_at = next((i for i, (_, vals) in enumerate(raw_rows) if any(
-        not is_blank(v) for v in vals)), None)
+    header_at = next(
+        (i for i, (_, vals) in enumerate(raw_rows) if any(not is_blank(v) for v in vals)), None
+    )
     if header_at is None:
         return Table(sheet, file, {}, {}, 1)
     header_number, header = raw_rows[header_at]
@@ -138,9 +139,7 @@ def read_workbook(path: Path) -> dict[str, Table]:
     tables: dict[str, Table] = {}
     try:
         for ws in wb.worksheets:
-            rows = [
-                (i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)
-            ]
+            rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
             tables[norm(ws.title)] = _table(ws.title, path.name, rows)
     finally:
         wb.close()
