@@ -315,8 +315,9 @@ def check_rest_after_run(
             if rest < limit:
                 day0 = ctx.period.at(run.first_day * DAY)
                 day1 = ctx.period.at(run.last_day * DAY)
+                days = "1 day" if run.length == 1 else f"{run.length} days"
                 msg = (
-                    f"{fmt(rest)} h rest after {run.length} days with {noun}"
+                    f"{fmt(rest)} h rest after {days} with {noun}"
                     f" {day0:%Y-%m-%d}..{day1:%Y-%m-%d}, before {nxt.duty.label()}"
                     f" (at least {fmt(limit)} h)"
                 )

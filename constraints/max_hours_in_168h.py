@@ -68,7 +68,11 @@ class MaxHoursIn168h(Rule):
                         j = int(np.searchsorted(points, ctx.period.minutes)) - 1
                     elif i == 0 or j == n - 1 or not ctx.in_base(int(points[i])):
                         continue  # a copy cut at the unrolled edge, or reported in copy 0
-                k = i + int(np.argmax(work[i : j + 1]))
+                # the worst window; among equals, one that starts as a duty starts
+                seg = work[i : j + 1]
+                best = np.flatnonzero(seg >= seg.max() - 1e-6) + i
+                at_start = [b for b in best if np.any(s == points[b])]
+                k = int(at_start[0] if at_start else best[0])
                 t0 = float(points[k])
                 first = next(it for it in tl.items if it.end > t0 and it.work_minutes > 0)
                 value = float(work[k])

@@ -23,6 +23,12 @@ app = typer.Typer(
 )
 
 
+def _console() -> Console:
+    """A terminal gets its own width; a pipe or file gets wide lines, not 80 columns."""
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def _fail(exc: InputError) -> None:
     Console(stderr=True).print(f"[bold red]error[/bold red]: {exc}", highlight=False)
     raise typer.Exit(2)
@@ -85,9 +91,10 @@ def check(
     if as_json:
         sys.stdout.write(json.dumps(result.to_json(), indent=1) + "\n")
     else:
-        print_report(result, Console())
+        console = _console()
+        print_report(result, console)
         if report is not None:
-            Console().print(f"Report written to {report}")
+            console.print(f"Report written to {report}")
     raise typer.Exit(0 if result.compliant else 1)
 
 

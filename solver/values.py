@@ -134,8 +134,8 @@ def parse_fraction(value: object) -> float:
     if isinstance(value, str) and value.strip().endswith("%"):
         return parse_number(value.strip()[:-1], "a percentage") / 100
     x = parse_number(value, "a fraction such as 0.8 or 80%")
-    if x > 1 and x <= 100:
-        raise ValueError(f"{value!r} is more than 1: write {x / 100:g} or {x:g}%")
+    if 10 <= x <= 100:
+        raise ValueError(f"{value!r} looks like a percentage: write {x / 100:g} or {x:g}%")
     return x
 
 

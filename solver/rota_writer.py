@@ -1,0 +1,88 @@
+"""Writing a rota workbook: `Assignments`, `Doctors` and `Settings`, the three sheets `check`
+reads (workbook-format.md, "Rota workbook"). Written atomically, never over an input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from rota_solve.solver.report import _autosize, atomic_path
+from rota_solve.solver.rota import Rota
+
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _header(ws: object, names: list[str]) -> None:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    assert isinstance(ws, Worksheet)
+    ws.append(names)
+    for cell in ws[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    ws.freeze_panes = "A2"
+
+
+def rota_sheets(wb: Workbook, rota: Rota) -> None:
+    """Add the Assignments, Doctors and Settings sheets of `rota` to `wb`."""
+    ws = wb.create_sheet("Assignments")
+    _header(ws, ["doctor", "date", "shift", "start", "end", "on_call", "work_hours"])
+    for d in sorted(rota.duties, key=lambda d: (d.doctor, d.start, d.end)):
+        ws.append(
+            [
+                d.doctor,
+                d.start.date(),
+                d.shift,
+                d.start,
+                d.end,
+                "yes" if d.on_call else "no",
+                d.work_hours if d.on_call else None,
+            ]
+        )
+        row = ws.max_row
+        ws.cell(row, 2).number_format = "yyyy-mm-dd"
+        ws.cell(row, 4).number_format = "yyyy-mm-dd hh:mm"
+        ws.cell(row, 5).number_format = "yyyy-mm-dd hh:mm"
+    _autosize(ws)
+
+    ws = wb.create_sheet("Doctors")
+    _header(ws, ["doctor", "grade", "ltft", "opted_out", "basic_salary", "nights", "on_call"])
+    for doc in rota.doctors.values():
+        ws.append(
+            [
+                doc.name,
+                doc.grade or None,
+                doc.ltft,
+                "yes" if doc.opted_out else "no",
+                doc.basic_salary,
+                "yes" if doc.nights else "no",
+                "yes" if doc.on_call else "no",
+            ]
+        )
+    _autosize(ws)
+
+    ws = wb.create_sheet("Settings")
+    _header(ws, ["setting", "value"])
+    p = rota.period
+    for key, value in (
+        ("rota_name", rota.name),
+        ("start_date", p.start.isoformat()),
+        ("weeks", p.weeks),
+        ("repeats", "yes" if p.repeats else "no"),
+        ("rules", rota.rules),
+        ("pay_year", rota.pay_year),
+    ):
+        ws.append([key, value])
+    _autosize(ws)
+
+
+def write_rota_workbook(rota: Rota, target: Path, *, protect: list[Path] | None = None) -> None:
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    rota_sheets(wb, rota)
+    with atomic_path(target, protect=protect or []) as tmp:
+        wb.save(tmp)
