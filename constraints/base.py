@@ -83,6 +83,13 @@ class Item:
     def on_call(self) -> bool:
         return self.duty.on_call
 
+    def label(self) -> str:
+        """The duty as written; a copy from a neighbouring cycle says so."""
+        if self.copy == 0:
+            return self.duty.label()
+        which = "next" if self.copy > 0 else "previous"
+        return f"{self.duty.label()}, as repeated in the {which} cycle"
+
     @property
     def work_minutes(self) -> float:
         """Minutes that count as work: the whole shift, or an on-call period's expected work."""
@@ -190,10 +197,23 @@ class Rule:
         raise NotImplementedError
 
     def breach(
-        self, ctx: Context, doctor: str, first: Item | Duty, value: float, limit: float, msg: str
+        self,
+        ctx: Context,
+        doctor: str,
+        first: Item | Duty | datetime,
+        value: float,
+        limit: float,
+        msg: str,
     ) -> Breach:
-        duty = first.duty if isinstance(first, Item) else first
-        return Breach(self.id, doctor, duty.start, value, limit, self.severity, msg)
+        """A breach reported at the start of the first duty involved; a rule measured over
+        the whole rota period (an average, a frequency) passes the period's start."""
+        if isinstance(first, Item):
+            start = first.duty.start
+        elif isinstance(first, Duty):
+            start = first.start
+        else:
+            start = first
+        return Breach(self.id, doctor, start, value, limit, self.severity, msg)
 
 
 # -- runs of consecutive days --------------------------------------------------------------
@@ -318,7 +338,7 @@ def check_rest_after_run(
                 days = "1 day" if run.length == 1 else f"{run.length} days"
                 msg = (
                     f"{fmt(rest)} h rest after {days} with {noun}"
-                    f" {day0:%Y-%m-%d}..{day1:%Y-%m-%d}, before {nxt.duty.label()}"
+                    f" {day0:%Y-%m-%d}..{day1:%Y-%m-%d}, before {nxt.label()}"
                     f" (at least {fmt(limit)} h)"
                 )
                 out.append(rule.breach(ctx, name, run.first, hours(rest), hours(limit), msg))

@@ -36,7 +36,7 @@ class DayAfterOncall(Rule):
                     day = ctx.period.at((it.day + 1) * 1440)
                     msg = (
                         f"{fmt(worked)} h rostered on {day:%a %Y-%m-%d}, the day after"
-                        f" {it.duty.label()} (at most {fmt(limit)} h)"
+                        f" {it.label()} (at most {fmt(limit)} h)"
                     )
                     out.append(self.breach(ctx, name, it, hours(worked), hours(limit), msg))
         return out

@@ -3,6 +3,8 @@ doctor has opted out of the Working Time Regulations' 48 h average).
 
 TCS 2016 Schedule 3 and the Working Time Regulations 1998 (reference period up to 26
 weeks); unchanged in 2019. On-call periods count their expected work. [C]
+
+Measured over the whole rota period, so a breach is reported at the period's start.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ class MaxAvgWeeklyHours(Rule):
                     f" ({fmt(total)} h; limit {limit} h"
                     f"{', opted out' if tl.doctor.opted_out else ''})"
                 )
-                out.append(self.breach(ctx, name, tl.base_items[0], avg, float(limit), msg))
+                out.append(self.breach(ctx, name, ctx.period.origin, avg, float(limit), msg))
         return out
 
 

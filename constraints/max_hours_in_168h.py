@@ -13,6 +13,7 @@ valued at its worst window.
 from __future__ import annotations
 
 import numpy as np
+
 from rota_solve.constraints.base import Breach, Context, Rule, Timeline, clusters, fmt, hours
 
 

@@ -18,7 +18,7 @@ class MaxShiftLength(Rule):
         for name, tl in ctx.timelines.items():
             for it in tl.base_items:
                 if not it.on_call and it.minutes > limit:
-                    msg = f"{it.duty.label()} lasts {fmt(it.minutes)} h (limit {fmt(limit)} h)"
+                    msg = f"{it.label()} lasts {fmt(it.minutes)} h (limit {fmt(limit)} h)"
                     out.append(self.breach(ctx, name, it, hours(it.minutes), hours(limit), msg))
         return out
 

@@ -24,8 +24,8 @@ class MinRest(Rule):
                     rest = it.start - latest.end
                     if rest < limit and ctx.in_base(latest.start):
                         msg = (
-                            f"{fmt(rest)} h rest between {latest.duty.label()} and "
-                            f"{it.duty.label()} (at least {fmt(limit)} h)"
+                            f"{fmt(rest)} h rest between {latest.label()} and "
+                            f"{it.label()} (at least {fmt(limit)} h)"
                         )
                         out.append(self.breach(ctx, name, latest, hours(rest), hours(limit), msg))
                 if latest is None or it.end > latest.end:

@@ -59,7 +59,7 @@ class NightShiftAvoidance(Rule):
                 if edge is not None:
                     ws = p["whole_shift_window"]
                     msg = (
-                        f"{it.duty.label()} ({fmt(it.minutes)} h, {fmt(ctx.night_minutes(it))} h"
+                        f"{it.label()} ({fmt(it.minutes)} h, {fmt(ctx.night_minutes(it))} h"
                         f" in the night window) starts at {clock // 60:02d}:{clock % 60:02d},"
                         f" just outside {ws[0]}-{ws[1]} when the whole shift would earn the"
                         " night enhancement"

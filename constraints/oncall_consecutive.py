@@ -31,7 +31,7 @@ class OncallConsecutive(Rule):
                     continue
                 first: Item = run.first
                 msg = (
-                    f"on call on {run.length} consecutive days from {first.duty.label()}"
+                    f"on call on {run.length} consecutive days from {first.label()}"
                     " (only a Saturday and Sunday pair is allowed)"
                 )
                 if run.unbounded:

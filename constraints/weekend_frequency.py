@@ -4,6 +4,8 @@ TCS 2016 Schedule 3 (weekend frequency), unchanged as a hard limit in 2019 (1 in
 expected where possible). The hours-limit definition of a weekend applies: any shift or
 on-call period with work between 00:01 Saturday and 23:59 Sunday, so a Friday night ending
 Saturday 08:00 counts. [C]; definition [S] quoting TCS and the FAQ.
+
+A frequency over the whole rota period, so a breach is reported at the period's start.
 """
 
 from __future__ import annotations
@@ -58,12 +60,13 @@ class WeekendFrequency(Rule):
                 continue
             freq = Fraction(len(worked), total)
             if freq > limit:
-                first = worked[min(worked)]
                 msg = (
                     f"works {len(worked)} of {total} weekends (at most {limit.numerator} in"
                     f" {limit.denominator})"
                 )
-                out.append(self.breach(ctx, name, first, float(freq), float(limit), msg))
+                out.append(
+                    self.breach(ctx, name, ctx.period.origin, float(freq), float(limit), msg)
+                )
         return out
 
 

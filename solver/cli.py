@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+
 from rota_solve.solver.errors import InputError
 
 app = typer.Typer(

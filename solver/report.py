@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from rich.console import Console
 from rich.table import Table
+
 from rota_solve.constraints import RULES
 from rota_solve.solver.checker import CheckResult
 from rota_solve.solver.errors import InputError

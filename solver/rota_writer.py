@@ -7,6 +7,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
+
 from rota_solve.solver.report import _autosize, atomic_path
 from rota_solve.solver.rota import Rota
 

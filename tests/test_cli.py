@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from openpyxl import load_workbook
-from rota_solve.solver.cli import app
 from typer.testing import CliRunner
 
+from rota_solve.solver.cli import app
 from tests.conftest import ROOT
 
 RUNNER = CliRunner()

@@ -10,9 +10,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from rota_solve.solver.cli import app
 from typer.testing import CliRunner
 
+from rota_solve.solver.cli import app
 from tests.conftest import corpus_dir
 
 RUNNER = CliRunner()

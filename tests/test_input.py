@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from rota_solve.solver.cli import app
 from typer.testing import CliRunner
+
+from rota_solve.solver.cli import app
 
 RUNNER = CliRunner()
 HEAD = ["doctor", "date", "shift", "start", "end", "on_call", "work_hours"]

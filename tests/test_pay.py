@@ -4,12 +4,12 @@ enhancement and weekend bands on their edges."""
 from __future__ import annotations
 
 import pytest
+
 from rota_solve.solver.checker import check_rota
 from rota_solve.solver.clock import hhmm
 from rota_solve.solver.pay import annual_pay, enhanced_minutes, frequency_text, weekend_band
 from rota_solve.solver.rota import Doctor
 from rota_solve.solver.ruleset import load_pay_year, load_rule_set
-
 from tests.helpers import D, make_rota, oc
 
 PAY16 = load_rule_set("2016").pay

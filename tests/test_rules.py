@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
-from rota_solve.constraints import RULE_IDS
 
+from rota_solve.constraints import RULE_IDS
 from tests.helpers import D, breaches, make_rota, oc
 
 

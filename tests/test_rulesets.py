@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
+
 from rota_solve.constraints import RULE_IDS, RULES
 from rota_solve.solver.ruleset import (
     available_pay_years,
