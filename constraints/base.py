@@ -19,11 +19,14 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rota_solve.solver.clock import DAY, HOUR, window_overlap
 from rota_solve.solver.rota import Doctor, Duty, Period, Rota
 from rota_solve.solver.ruleset import Definitions, RuleSet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 Severity = Literal["hard", "guidance"]
 
@@ -163,27 +166,47 @@ class Context:
     # -- definitions shared by several rules (contract-rules.md, Definitions) ------------
 
     def is_long(self, it: Item) -> bool:
-        """A long shift: rostered to last longer than 10 hours (on-call excluded)."""
-        return not it.on_call and it.minutes > self.defs.long_shift_over_minutes
+        return is_long(self.defs, it)
 
     def night_minutes(self, it: Item) -> int:
-        ws, we = self.defs.night_window
-        return window_overlap(it.start, it.end, ws, we)
+        return night_minutes(self.defs, it)
 
     def is_night(self, it: Item) -> bool:
-        """A night shift: at least 3 hours of work between 23:00 and 06:00 (not on-call)."""
-        return not it.on_call and self.night_minutes(it) >= self.defs.night_min_minutes
+        return is_night(self.defs, it)
 
     def is_long_evening(self, it: Item) -> bool:
-        """A long evening shift: a long shift finishing after 23:00 (and, as a parameter,
-        starting before 16:00)."""
-        if not self.is_long(it):
-            return False
-        day_start = it.day * DAY
-        if it.end <= day_start + self.defs.long_evening_ends_after:
-            return False
-        before = self.defs.long_evening_starts_before
-        return before is None or (it.start - day_start) < before
+        return is_long_evening(self.defs, it)
+
+
+# The definitions as plain functions of an item on the timeline, shared by the checks and
+# by the CP-SAT encodings (which place candidate duties on the same timeline).
+
+
+def is_long(defs: Definitions, it: Item) -> bool:
+    """A long shift: rostered to last longer than 10 hours (on-call excluded)."""
+    return not it.on_call and it.minutes > defs.long_shift_over_minutes
+
+
+def night_minutes(defs: Definitions, it: Item) -> int:
+    ws, we = defs.night_window
+    return window_overlap(it.start, it.end, ws, we)
+
+
+def is_night(defs: Definitions, it: Item) -> bool:
+    """A night shift: at least 3 hours of work between 23:00 and 06:00 (not on-call)."""
+    return not it.on_call and night_minutes(defs, it) >= defs.night_min_minutes
+
+
+def is_long_evening(defs: Definitions, it: Item) -> bool:
+    """A long evening shift: a long shift finishing after 23:00 (and, as a parameter,
+    starting before 16:00)."""
+    if not is_long(defs, it):
+        return False
+    day_start = it.day * DAY
+    if it.end <= day_start + defs.long_evening_ends_after:
+        return False
+    before = defs.long_evening_starts_before
+    return before is None or (it.start - day_start) < before
 
 
 class Rule:
@@ -194,6 +217,10 @@ class Rule:
     severity: ClassVar[Severity] = "hard"
 
     def check(self, ctx: Context) -> list[Breach]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def encode(self, m: RotaModel) -> None:  # pragma: no cover - abstract
+        """Add this rule's CP-SAT constraints to the model (solver/cpmodel.py)."""
         raise NotImplementedError
 
     def breach(

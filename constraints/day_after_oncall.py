@@ -8,8 +8,13 @@ that day are the rostered shifts starting on it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Rule, fmt, hours
 from rota_solve.solver.clock import weekday_index
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class DayAfterOncall(Rule):
@@ -40,6 +45,25 @@ class DayAfterOncall(Rule):
                     )
                     out.append(self.breach(ctx, name, it, hours(worked), hours(limit), msg))
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        limit = round(m.params(self.id)["limit_hours"] * 60)
+        sat = weekday_index("Sat")
+        for doctor in m.doctors():
+            for t in range(m.days):
+                call = m.flag(doctor, t, "oncall")
+                if call is None:
+                    continue
+                shifts = m.day_candidates(doctor, t + 1, "shift")
+                if sum(c.shift.minutes for c in shifts) <= limit:
+                    continue
+                when = [call]
+                if m.period.weekday(t) == sat:
+                    sunday = m.flag(doctor, t + 1, "oncall")
+                    if sunday is not None:
+                        when.append(sunday.Not())
+                worked = sum(c.shift.minutes * c.var for c in shifts)
+                m.model.Add(worked <= limit).OnlyEnforceIf(when)
 
 
 RULE = DayAfterOncall()

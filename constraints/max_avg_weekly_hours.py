@@ -9,7 +9,12 @@ Measured over the whole rota period, so a breach is reported at the period's sta
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Rule, fmt
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class MaxAvgWeeklyHours(Rule):
@@ -33,6 +38,15 @@ class MaxAvgWeeklyHours(Rule):
                 )
                 out.append(self.breach(ctx, name, ctx.period.origin, avg, float(limit), msg))
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        p = m.params(self.id)
+        for doctor in m.doctors():
+            doc = m.spec.doctor(doctor)
+            limit = p["opted_out_limit_hours"] if doc.opted_out else p["limit_hours"]
+            cands = m.candidates.get(doctor, [])
+            total = sum(c.shift.work_minutes * c.var for c in cands)
+            m.model.Add(total <= round(limit * 60 * m.period.weeks))
 
 
 RULE = MaxAvgWeeklyHours()

@@ -7,7 +7,13 @@ of a repeating cycle into its start is one run, reported once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Rule, check_max_run
+from rota_solve.constraints.encode import max_run
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class MaxConsecutiveLongEvening(Rule):
@@ -16,6 +22,9 @@ class MaxConsecutiveLongEvening(Rule):
 
     def check(self, ctx: Context) -> list[Breach]:
         return check_max_run(self, ctx, Context.is_long_evening, "a long evening shift")
+
+    def encode(self, m: RotaModel) -> None:
+        max_run(m, self.id, "long_evening")
 
 
 RULE = MaxConsecutiveLongEvening()

@@ -8,7 +8,13 @@ of a repeating cycle into its start is one run, reported once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Item, Rule, check_max_run
+from rota_solve.constraints.encode import max_run
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 def is_duty(ctx: Context, it: Item) -> bool:
@@ -21,6 +27,9 @@ class MaxConsecutiveShifts(Rule):
 
     def check(self, ctx: Context) -> list[Breach]:
         return check_max_run(self, ctx, is_duty, "a shift")
+
+    def encode(self, m: RotaModel) -> None:
+        max_run(m, self.id, "any")
 
 
 RULE = MaxConsecutiveShifts()

@@ -12,9 +12,16 @@ valued at its worst window.
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from rota_solve.constraints.base import Breach, Context, Rule, Timeline, clusters, fmt, hours
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 def _arrays(tl: Timeline) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -84,6 +91,49 @@ class MaxHoursIn168h(Rule):
                 )
                 out.append(self.breach(ctx, name, first, hours(value), hours(limit), msg))
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        """For every window that could be the worst (one starting as a duty starts, or
+        ending as one ends), the work in it is at most the limit. On-call work is spread
+        over its period; all coefficients are scaled by `scale` to stay whole numbers."""
+        p = m.params(self.id)
+        limit = round(p["limit_hours"] * 60)
+        window = round(p["window_hours"] * 60)
+        calls = {s.minutes for s in m.spec.shifts if s.on_call}
+        scale = math.lcm(*calls) if calls else 1
+        span = m.period.minutes
+        for doctor in m.doctors():
+            placed = m.placed(doctor)
+            if not placed:
+                continue
+            starts = [q.item.start for q in placed]
+            longest = max(q.item.minutes for q in placed)
+            times = {q.item.start for q in placed} | {q.item.end - window for q in placed}
+            if m.period.repeats:
+                times = {t % span for t in times}
+            seen: set[tuple[tuple[int, int], ...]] = set()
+            for t in sorted(times):
+                coeffs: dict[int, tuple[Any, int]] = {}
+                lo = bisect_left(starts, t - longest)
+                hi = bisect_left(starts, t + window)
+                for q in placed[lo:hi]:
+                    overlap = min(q.item.end, t + window) - max(q.item.start, t)
+                    if overlap <= 0:
+                        continue
+                    if q.item.on_call:
+                        c = overlap * q.cand.shift.work_minutes * (scale // q.item.minutes)
+                    else:
+                        c = overlap * scale
+                    if c:
+                        key = q.var.Index()
+                        coeffs[key] = (q.var, coeffs.get(key, (q.var, 0))[1] + c)
+                if sum(c for _, c in coeffs.values()) <= limit * scale:
+                    continue  # cannot breach, whatever is worked
+                sig = tuple(sorted((k, c) for k, (_, c) in coeffs.items()))
+                if sig in seen:
+                    continue
+                seen.add(sig)
+                m.model.Add(sum(c * v for v, c in coeffs.values()) <= limit * scale)
 
 
 RULE = MaxHoursIn168h()

@@ -5,7 +5,13 @@ TCS 2016 Schedule 3 (on-call periods), as quoted by public checkers. [S]
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Rule, fmt, hours
+from rota_solve.constraints.encode import forbid_where
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class MaxOncallLength(Rule):
@@ -21,6 +27,10 @@ class MaxOncallLength(Rule):
                     msg = f"{it.label()} lasts {fmt(it.minutes)} h (limit {fmt(limit)} h)"
                     out.append(self.breach(ctx, name, it, hours(it.minutes), hours(limit), msg))
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        limit = round(m.params(self.id)["limit_hours"] * 60)
+        forbid_where(m, lambda it: it.on_call and it.minutes > limit)
 
 
 RULE = MaxOncallLength()

@@ -7,7 +7,13 @@ needs to see it. Rest is measured from the latest end of all earlier shifts. [C]
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Item, Rule, fmt, hours
+from rota_solve.constraints.encode import pairs_closer_than
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class MinRest(Rule):
@@ -31,6 +37,9 @@ class MinRest(Rule):
                 if latest is None or it.end > latest.end:
                     latest = it
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        pairs_closer_than(m, round(m.params(self.id)["limit_hours"] * 60), "shift")
 
 
 RULE = MinRest()

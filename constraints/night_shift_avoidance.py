@@ -13,10 +13,14 @@ late shift and a 24 h 09:00 duty are not.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rota_solve.constraints.base import Breach, Context, Rule, fmt
+from rota_solve.constraints.base import Breach, Context, Item, Rule, fmt, night_minutes
+from rota_solve.constraints.encode import forbid_where
 from rota_solve.solver.clock import DAY, hhmm
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 def dodges_night_enhancement(
@@ -66,6 +70,21 @@ class NightShiftAvoidance(Rule):
                     )
                     out.append(self.breach(ctx, name, it, clock / 60, edge / 60, msg))
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        p = m.params(self.id)
+        night_min = m.defs.night_min_minutes
+
+        def flagged(it: Item) -> bool:
+            if it.on_call:
+                return False
+            minutes = night_minutes(m.defs, it)
+            return (
+                dodges_night_enhancement(it.start % DAY, it.minutes, minutes, p, night_min)
+                is not None
+            )
+
+        forbid_where(m, flagged)
 
 
 RULE = NightShiftAvoidance()

@@ -6,8 +6,13 @@ TCS 2016 Schedule 3 (on-call), as quoted by public checkers; unchanged in 2019. 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Item, Rule, runs
 from rota_solve.solver.clock import weekday_index
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class OncallConsecutive(Rule):
@@ -38,6 +43,18 @@ class OncallConsecutive(Rule):
                     msg = "on call on every day of the repeating cycle"
                 out.append(self.breach(ctx, name, first, run.length, 1, msg))
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        first_day, second_day = (weekday_index(d) for d in m.params(self.id)["allowed_pair"])
+        last = m.days if m.period.repeats else m.days - 1
+        for doctor in m.doctors():
+            for t in range(last):
+                if m.period.weekday(t) == first_day and m.period.weekday(t + 1) == second_day:
+                    continue
+                a = m.flag(doctor, t, "oncall")
+                b = m.flag(doctor, t + 1, "oncall")
+                if a is not None and b is not None:
+                    m.model.AddBoolOr([a.Not(), b.Not()])
 
 
 RULE = OncallConsecutive()

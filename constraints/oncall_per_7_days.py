@@ -7,7 +7,12 @@ are one breach, valued at the worst window.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Rule, clusters
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class OncallPer7Days(Rule):
@@ -40,6 +45,17 @@ class OncallPer7Days(Rule):
                 )
                 out.append(self.breach(ctx, name, first, counts[k], limit, msg))
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        p = m.params(self.id)
+        limit, span = int(p["limit"]), int(p["window_days"])
+        for doctor in m.doctors():
+            for t in range(m.days):
+                vars_ = [
+                    c.var for j in range(span) for c in m.day_candidates(doctor, t + j, "oncall")
+                ]
+                if len(vars_) > limit:
+                    m.model.Add(sum(vars_) <= limit)
 
 
 RULE = OncallPer7Days()

@@ -7,8 +7,14 @@ a run that crosses the end of a repeating cycle into its start is one run, repor
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Rule, check_rest_after_run
+from rota_solve.constraints.encode import rest_after_run
 from rota_solve.constraints.max_consecutive_shifts import is_duty
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class RestAfterConsecutiveShifts(Rule):
@@ -19,6 +25,9 @@ class RestAfterConsecutiveShifts(Rule):
 
     def check(self, ctx: Context) -> list[Breach]:
         return check_rest_after_run(self, ctx, is_duty, "a shift", include_on_call=True)
+
+    def encode(self, m: RotaModel) -> None:
+        rest_after_run(m, self.id, "any", "any")
 
 
 RULE = RestAfterConsecutiveShifts()

@@ -7,7 +7,13 @@ of a repeating cycle into its start is one run, reported once.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rota_solve.constraints.base import Breach, Context, Rule, check_rest_after_run
+from rota_solve.constraints.encode import rest_after_run
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
 
 class RestAfterNights(Rule):
@@ -19,6 +25,9 @@ class RestAfterNights(Rule):
 
     def check(self, ctx: Context) -> list[Breach]:
         return check_rest_after_run(self, ctx, Context.is_night, "a night shift")
+
+    def encode(self, m: RotaModel) -> None:
+        rest_after_run(m, self.id, "night", "shift")
 
 
 RULE = RestAfterNights()

@@ -11,12 +11,16 @@ A frequency over the whole rota period, so a breach is reported at the period's 
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from rota_solve.constraints.base import Breach, Context, Item, Rule, Timeline
 from rota_solve.solver.clock import DAY, weekday_index
 
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import RotaModel
 
-def weekend_window(ctx: Context) -> tuple[int, int]:
+
+def weekend_window(ctx: Context | RotaModel) -> tuple[int, int]:
     """The weekend as minutes from Saturday 00:00: [Sat 00:01, Sun 23:59)."""
     first, last = ctx.defs.weekend_hours_window
 
@@ -68,6 +72,39 @@ class WeekendFrequency(Rule):
                     self.breach(ctx, name, ctx.period.origin, float(freq), float(limit), msg)
                 )
         return out
+
+    def encode(self, m: RotaModel) -> None:
+        p = m.params(self.id)
+        total = len(m.period.saturdays())
+        cap = total * int(p["max_worked"]) // int(p["out_of"])
+        for doctor in m.doctors():
+            flags = weekend_flags(m, doctor)
+            if len(flags) > cap:
+                m.model.Add(sum(flags) <= cap)
+
+
+def weekend_flags(m: RotaModel, doctor: str) -> list[Any]:
+    """One Boolean per weekend of the period the doctor could work (hours definition): true
+    exactly when some duty has work in it. Cached on the model; fairness uses them too."""
+    key = ("weekend_frequency", doctor)
+    if key in m.cache:
+        return m.cache[key]  # type: ignore[no-any-return]
+    lo, hi = weekend_window(m)
+    out = []
+    placed = m.placed(doctor)
+    for sat in m.period.saturdays():
+        a, b = sat * DAY + lo, sat * DAY + hi
+        vars_ = {q.var.Index(): q.var for q in placed if q.item.start < b and q.item.end > a}
+        if not vars_:
+            continue
+        if len(vars_) == 1:
+            out.extend(vars_.values())
+            continue
+        w = m.model.NewBoolVar(f"weekend[{doctor}|{sat}]")
+        m.model.AddMaxEquality(w, list(vars_.values()))
+        out.append(w)
+    m.cache[key] = out
+    return out
 
 
 RULE = WeekendFrequency()

@@ -1,0 +1,94 @@
+"""CP-SAT encodings shared by several rule modules.
+
+These functions only call methods of the model they are given; this module imports no
+ortools itself, so the checker path (which imports every rule module) stays free of it.
+Each encoding is the exact counterpart of a check in `base.py`: a rota satisfies the
+constraints exactly when the check finds no breach.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from rota_solve.solver.cpmodel import Kind, Placed, RotaModel
+
+
+def order(p: Placed) -> tuple[int, int, bool, int]:
+    return (p.item.start, p.item.end, p.item.on_call, p.item.index)
+
+
+def forbid_where(m: RotaModel, bad: object) -> None:
+    """x = 0 for every candidate whose item satisfies `bad` (a predicate)."""
+    assert callable(bad)
+    for cands in m.candidates.values():
+        for c in cands:
+            if bad(c.item):
+                m.model.Add(c.var == 0)
+
+
+def max_run(m: RotaModel, rule_id: str, kind: Kind) -> None:
+    """No more than `limit` consecutive days with a `kind` duty: every window of limit + 1
+    consecutive days (wrapping in a repeating rota) has a day without one."""
+    limit = int(m.params(rule_id)["limit"])
+    last = m.days if m.period.repeats else m.days - limit
+    for doctor in m.doctors():
+        for t in range(max(0, last)):
+            flags = [m.flag(doctor, t + j, kind) for j in range(limit + 1)]
+            vars_ = [f for f in flags if f is not None]
+            if len(vars_) > limit:
+                m.model.Add(sum(vars_) <= limit)
+
+
+def rest_after_run(m: RotaModel, rule_id: str, kind: Kind, pool: Kind = "shift") -> None:
+    """After a run of at least `after_run_of` days with a `kind` duty, the next `pool` duty
+    starts at least `min_rest_hours` after the run's last duty ends.
+
+    For each candidate c that could end such a run on day t: if c is worked, the days
+    t-A+1..t-1 have a `kind` duty, day t+1 has none, and no later `kind` duty starts on day t,
+    then no `pool` duty may start after c and within the rest."""
+    p = m.params(rule_id)
+    after = int(p["after_run_of"])
+    rest = round(p["min_rest_hours"] * 60)
+    match = m.matches(kind)
+    in_pool = m.matches(pool)
+    for doctor in m.doctors():
+        placed = m.placed(doctor)
+        for k, c in enumerate(placed):
+            if c.item.copy != 0 or not match(c.item):
+                continue
+            t = c.item.day
+            if not m.period.repeats and t - after + 1 < 0:
+                continue
+            before = [m.flag(doctor, t - j, kind) for j in range(1, after)]
+            if any(f is None for f in before):
+                continue
+            clause = [c.var.Not(), *(f.Not() for f in before if f is not None)]
+            nxt = m.flag(doctor, t + 1, kind)
+            if nxt is not None:
+                clause.append(nxt)
+            for q in placed[k + 1 :]:
+                if q.item.day > t:
+                    break
+                if match(q.item):
+                    clause.append(q.var)  # a later duty of the run on the same day
+            for q in placed[k + 1 :]:
+                if q.item.start >= c.item.end + rest:
+                    break
+                if in_pool(q.item):
+                    m.model.AddBoolOr([*clause, q.var.Not()])
+
+
+def pairs_closer_than(m: RotaModel, limit: int, kind: Kind) -> None:
+    """No two `kind` duties, one starting no earlier than the other, with less than `limit`
+    minutes from the first's end to the second's start (overlaps included)."""
+    match = m.matches(kind)
+    for doctor in m.doctors():
+        placed = [q for q in m.placed(doctor) if match(q.item)]
+        for k, a in enumerate(placed):
+            if a.item.copy != 0:
+                continue
+            for b in placed[k + 1 :]:
+                if b.item.start - a.item.end >= limit:
+                    break  # sorted by start: every later duty is further away
+                m.model.AddBoolOr([a.var.Not(), b.var.Not()])

@@ -1,0 +1,232 @@
+"""The CP-SAT model of a rota: the variable container and the constraints.
+
+One Boolean per (doctor, day, shift type) that the doctor may work: x = 1 when the doctor
+works that shift starting that day. Candidate duties sit on the same exact-time timeline as
+the checker's duties (minutes from the period's first midnight, a repeating rota unrolled
+into copies -1..+2 of its cycle), so every rule module encodes its limit with the very
+definitions its check uses (`constraints/base.py`). Each rule module's `encode(m)` adds its
+constraints; this module adds cover, eligibility, leave and fixed duties.
+
+Imported only by `build`: the checker path never imports ortools.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal
+
+from ortools.sat.python import cp_model
+
+from rota_solve.constraints import RULES
+from rota_solve.constraints.base import (
+    Item,
+    is_long,
+    is_long_evening,
+    is_night,
+)
+from rota_solve.solver.errors import InputError
+from rota_solve.solver.rota import Duty, Period
+from rota_solve.solver.ruleset import Definitions, RuleSet, load_rule_set
+from rota_solve.solver.spec import ShiftType, Spec
+
+Kind = Literal["any", "shift", "oncall", "long", "night", "long_evening"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    doctor: str
+    day: int
+    shift: ShiftType
+    var: cp_model.IntVar
+    item: Item  # on the copy-0 timeline
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A candidate placed on the unrolled timeline (a copy of the cycle)."""
+
+    item: Item
+    cand: Candidate
+
+    @property
+    def var(self) -> cp_model.IntVar:
+        return self.cand.var
+
+
+@dataclass
+class RotaModel:
+    spec: Spec
+    demand: Literal["cover", "all"] = "cover"
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    candidates: dict[str, list[Candidate]] = field(default_factory=dict)
+    x: dict[tuple[str, int, str], cp_model.IntVar] = field(default_factory=dict)
+    terms: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
+    _flags: dict[tuple[str, str, int], cp_model.IntVar | None] = field(default_factory=dict)
+    _placed: dict[str, list[Placed]] = field(default_factory=dict)
+    cache: dict[tuple[str, str], object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.period: Period = self.spec.period
+        self.rule_set: RuleSet = load_rule_set(self.spec.rules)
+        self.defs: Definitions = self.rule_set.definitions
+        self.days = self.period.days
+        self.copies = (-1, 0, 1, 2) if self.period.repeats else (0,)
+
+    # -- the variable container ---------------------------------------------------------
+
+    def item(self, doctor: str, day: int, shift: ShiftType, copy: int = 0, index: int = 0) -> Item:
+        start = (day + copy * self.days) * 24 * 60 + shift.start
+        duty = shift.duty(doctor, self.period.start + timedelta(days=day))
+        return Item(duty, index, copy, start, start + shift.minutes)
+
+    def add_candidate(self, doctor: str, day: int, shift: ShiftType) -> cp_model.IntVar:
+        var = self.model.NewBoolVar(f"x[{doctor}|{day}|{shift.code}]")
+        idx = len(self.candidates.setdefault(doctor, []))
+        cand = Candidate(doctor, day, shift, var, self.item(doctor, day, shift, 0, idx))
+        self.candidates[doctor].append(cand)
+        self.x[(doctor, day, shift.code)] = var
+        return var
+
+    def placed(self, doctor: str) -> list[Placed]:
+        """Every candidate of the doctor on the unrolled timeline, in time order."""
+        if doctor not in self._placed:
+            out = [
+                Placed(self.item(c.doctor, c.day, c.shift, copy, c.item.index), c)
+                for copy in self.copies
+                for c in self.candidates.get(doctor, [])
+            ]
+            out.sort(key=lambda p: (p.item.start, p.item.end, p.item.on_call, p.item.index))
+            self._placed[doctor] = out
+        return self._placed[doctor]
+
+    def matches(self, kind: Kind) -> Callable[[Item], bool]:
+        defs = self.defs
+        return {
+            "any": lambda it: True,
+            "shift": lambda it: not it.on_call,
+            "oncall": lambda it: it.on_call,
+            "long": lambda it: is_long(defs, it),
+            "night": lambda it: is_night(defs, it),
+            "long_evening": lambda it: is_long_evening(defs, it),
+        }[kind]
+
+    def day_candidates(self, doctor: str, day: int, kind: Kind) -> list[Candidate]:
+        if self.period.repeats:
+            day %= self.days
+        elif not 0 <= day < self.days:
+            return []
+        pred = self.matches(kind)
+        return [c for c in self.candidates.get(doctor, []) if c.day == day and pred(c.item)]
+
+    def flag(self, doctor: str, day: int, kind: Kind) -> cp_model.IntVar | None:
+        """A Boolean that is true exactly when the doctor has a `kind` duty starting on
+        `day` (wrapped in a repeating rota); None where no such duty is possible."""
+        if self.period.repeats:
+            day %= self.days
+        key = (doctor, kind, day)
+        if key not in self._flags:
+            cands = self.day_candidates(doctor, day, kind)
+            if not cands:
+                self._flags[key] = None
+            elif len(cands) == 1:
+                self._flags[key] = cands[0].var
+            else:
+                b = self.model.NewBoolVar(f"{kind}[{doctor}|{day}]")
+                self.model.AddMaxEquality(b, [c.var for c in cands])
+                self._flags[key] = b
+        return self._flags[key]
+
+    def params(self, rule_id: str) -> dict[str, Any]:
+        return self.rule_set.params(rule_id)
+
+    def doctors(self) -> list[str]:
+        return [d.name for d in self.spec.doctors]
+
+    # -- assembling ---------------------------------------------------------------------
+
+    def eligible(self, doctor: str, day: int, shift: ShiftType, leave: set[int]) -> bool:
+        doc = self.spec.doctor(doctor)
+        if day in leave:
+            return False
+        if shift.on_call and not doc.on_call:
+            return False
+        if not doc.nights and is_night(self.defs, self.item(doctor, day, shift)):
+            return False
+        need = self.spec.need(day, shift.code)
+        if need is None or need.doctors == 0:
+            return False
+        return not (need.grades is not None and doc.grade not in need.grades)
+
+    def build(self) -> RotaModel:
+        spec = self.spec
+        for doc in spec.doctors:
+            leave = spec.leave_days(doc.name)
+            for day in range(self.days):
+                for shift in spec.shifts:
+                    if self.demand == "all" or self.eligible(doc.name, day, shift, leave):
+                        self.add_candidate(doc.name, day, shift)
+        if self.demand == "cover":
+            self._cover()
+            self._fixed()
+        for rule in RULES:
+            rule.encode(self)
+        return self
+
+    def _cover(self) -> None:
+        for need in self.spec.cover:
+            vars_ = [
+                self.x[(d, need.day, need.code)]
+                for d in self.doctors()
+                if (d, need.day, need.code) in self.x
+            ]
+            if len(vars_) < need.doctors:
+                continue  # reported by the capacity checks; infeasible as written
+            self.model.Add(sum(vars_) == need.doctors)
+        for need in self.spec.cover:
+            vars_ = [
+                self.x[(d, need.day, need.code)]
+                for d in self.doctors()
+                if (d, need.day, need.code) in self.x
+            ]
+            if len(vars_) < need.doctors:
+                self.model.AddBoolOr([])  # no way to meet this cover: infeasible
+
+    def _fixed(self) -> None:
+        for f in self.spec.fixed:
+            day = self.period.day_index(f.day)
+            var = self.x.get((f.doctor, day, f.shift))
+            if var is None:
+                raise InputError(
+                    f"{f.doctor} cannot work {f.shift} on {f.day}: the Cover sheet does not ask"
+                    " for it that day, or the doctor is on leave, not eligible by grade, or"
+                    " marked nights/on_call no",
+                    sheet="Fixed",
+                    row=f.row,
+                    column="shift",
+                )
+            self.model.Add(var == 1)
+
+    # -- reading a solution ---------------------------------------------------------------
+
+    def duties(self, value: Callable[[cp_model.IntVar], int]) -> list[Duty]:
+        out = []
+        for cands in self.candidates.values():
+            for c in cands:
+                if value(c.var):
+                    out.append(c.item.duty)
+        return out
+
+    def fix(self, duties: list[Duty]) -> None:
+        """Fix the variables to a given rota (every duty must be a candidate)."""
+        wanted = {(d.doctor, self.period.day_index(d.start.date()), d.shift) for d in duties}
+        for key, var in self.x.items():
+            self.model.Add(var == (1 if key in wanted else 0))
+        missing = wanted - set(self.x)
+        if missing:
+            raise ValueError(f"duties that are not candidates: {sorted(missing)[:3]}")
+
+
+def build_model(spec: Spec, demand: Literal["cover", "all"] = "cover") -> RotaModel:
+    return RotaModel(spec, demand=demand).build()
