@@ -97,7 +97,7 @@ class Item:
     def work_minutes(self) -> float:
         """Minutes that count as work: the whole shift, or an on-call period's expected work."""
         if self.duty.on_call:
-            return float(self.duty.work_hours or 0.0) * HOUR
+            return float(round((self.duty.work_hours or 0.0) * HOUR))
         return float(self.minutes)
 
 

@@ -99,5 +99,130 @@ def check(
     raise typer.Exit(0 if result.compliant else 1)
 
 
+@app.command()
+def build(
+    spec: Annotated[Path, typer.Argument(help="spec workbook (.xlsx)")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="rota workbook to write")
+    ] = None,
+    rules: Annotated[str | None, typer.Option(help="rule set: 2016 or 2019")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(min=0.1, help="solver seconds (deterministic)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="solver seed")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="solver workers")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+) -> None:
+    """Build a compliant, least-cost, fair rota from a spec workbook."""
+    from rota_solve.solver.build_writer import write_build
+    from rota_solve.solver.explain import explain
+    from rota_solve.solver.solve import Progress, RecheckError, solve
+    from rota_solve.solver.spec_io import read_spec
+
+    err = Console(stderr=True)
+    try:
+        parsed = read_spec(spec, rules=rules)
+        changes = {}
+        if time_limit is not None:
+            changes["time_limit"] = time_limit
+        if seed is not None:
+            changes["seed"] = seed
+        if workers is not None:
+            changes["workers"] = workers
+        if changes:
+            parsed = parsed.model_copy(update={"solve": parsed.solve.model_copy(update=changes)})
+        target = output or spec.with_name(f"{spec.stem}-rota.xlsx")
+        if target.exists() and target.resolve() == spec.resolve():
+            raise InputError(f"{target} is the spec: choose another output file name")
+        from rota_solve.solver.explain import capacity_problems
+
+        problems = capacity_problems(parsed)
+    except InputError as exc:
+        _fail(exc)
+        return
+    if problems:
+        _no_rota(err, parsed, problems, as_json, "INFEASIBLE", 0.0)
+        raise typer.Exit(1)
+
+    from rich.live import Live
+
+    def line(p: Progress) -> str:
+        cost = "-" if p.cost is None else f"£{p.cost / 100:,.2f}"
+        bound = "-" if p.bound is None else f"£{p.bound / 100:,.2f}"
+        gap = ""
+        if p.cost and p.bound is not None:
+            gap = f" · gap {max(0.0, (p.cost - p.bound) / p.cost):.2%}"
+        return f"solving {p.seconds:6.1f} s · best {cost} · bound {bound}{gap}"
+
+    show = err.is_terminal and not as_json
+    try:
+        with Live(
+            "solving ...", console=err, transient=True, auto_refresh=show, refresh_per_second=4
+        ) as live:
+            result = solve(parsed, on_progress=(lambda p: live.update(line(p))) if show else None)
+    except RecheckError as exc:
+        err.print(f"[bold red]error[/bold red]: {exc}. No rota was written.")
+        raise typer.Exit(3) from None
+    if not result.found:
+        reasons = explain(parsed, result)
+        _no_rota(err, parsed, reasons, as_json, result.status, result.seconds)
+        raise typer.Exit(1)
+    try:
+        write_build(result, target, spec_path=spec)
+    except InputError as exc:
+        _fail(exc)
+        return
+    out = {
+        "status": result.status,
+        "cost": result.cost,
+        "bound": result.bound,
+        "gap": None if result.gap is None else round(result.gap, 6),
+        "seconds": round(result.seconds, 2),
+        "output": str(target),
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+    else:
+        console = _console()
+        proven = (
+            "proven optimal"
+            if result.status == "OPTIMAL"
+            else (
+                f"not proven optimal (stopped by {result.stopped}; gap {out['gap']:.2%})"
+                if result.gap is not None
+                else f"not proven optimal ({result.stopped})"
+            )
+        )
+        console.print(
+            f"[bold green]Compliant rota[/bold green] for {len(parsed.doctors)} doctors,"
+            f" {parsed.period.weeks} weeks: pay £{result.cost:,.2f} a year, {proven};"
+            f" {result.seconds:.1f} s, seed {result.seed}, {result.workers} worker(s)."
+        )
+        if result.unmet_requests:
+            console.print(f"{len(result.unmet_requests)} request(s) not met (see Summary).")
+        console.print(f"Written to {target}")
+    raise typer.Exit(0)
+
+
+def _no_rota(
+    err: Console, spec: object, reasons: list[str], as_json: bool, status: str, seconds: float
+) -> None:
+    if as_json:
+        out = {
+            "status": status,
+            "cost": None,
+            "bound": None,
+            "gap": None,
+            "seconds": round(seconds, 2),
+            "output": None,
+            "why": reasons,
+        }
+        sys.stdout.write(json.dumps(out) + "\n")
+        return
+    err.print("[bold red]No compliant rota[/bold red]:", highlight=False)
+    for r in reasons:
+        err.print(f"  - {r}", highlight=False)
+
+
 def main() -> None:
     app()

@@ -66,6 +66,10 @@ class RotaModel:
     _flags: dict[tuple[str, str, int], cp_model.IntVar | None] = field(default_factory=dict)
     _placed: dict[str, list[Placed]] = field(default_factory=dict)
     cache: dict[tuple[str, str], object] = field(default_factory=dict)
+    # explaining infeasibility: guard cover, fixed and fairness by assumption literals
+    assume: bool = False
+    skip_rules: frozenset[str] = frozenset()
+    assumptions: list[tuple[Any, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.period: Period = self.spec.period
@@ -171,8 +175,16 @@ class RotaModel:
             self._cover()
             self._fixed()
         for rule in RULES:
-            rule.encode(self)
+            if rule.id not in self.skip_rules:
+                rule.encode(self)
         return self
+
+    def guard(self, constraint: Any, text: str) -> None:
+        """Make a constraint conditional on an assumption literal (when explaining)."""
+        if self.assume:
+            lit = self.model.NewBoolVar(f"assume[{len(self.assumptions)}]")
+            constraint.OnlyEnforceIf(lit)
+            self.assumptions.append((lit, text))
 
     def _cover(self) -> None:
         for need in self.spec.cover:
@@ -183,7 +195,11 @@ class RotaModel:
             ]
             if len(vars_) < need.doctors:
                 continue  # reported by the capacity checks; infeasible as written
-            self.model.Add(sum(vars_) == need.doctors)
+            day = self.period.start + timedelta(days=need.day)
+            self.guard(
+                self.model.Add(sum(vars_) == need.doctors),
+                f"cover of {need.doctors} x {need.code} on {day:%a %Y-%m-%d} (Cover row {need.row})",
+            )
         for need in self.spec.cover:
             vars_ = [
                 self.x[(d, need.day, need.code)]
@@ -206,7 +222,10 @@ class RotaModel:
                     row=f.row,
                     column="shift",
                 )
-            self.model.Add(var == 1)
+            self.guard(
+                self.model.Add(var == 1),
+                f"fixed duty {f.shift} for {f.doctor} on {f.day:%a %Y-%m-%d} (Fixed row {f.row})",
+            )
 
     # -- reading a solution ---------------------------------------------------------------
 
@@ -228,5 +247,11 @@ class RotaModel:
             raise ValueError(f"duties that are not candidates: {sorted(missing)[:3]}")
 
 
-def build_model(spec: Spec, demand: Literal["cover", "all"] = "cover") -> RotaModel:
-    return RotaModel(spec, demand=demand).build()
+def build_model(
+    spec: Spec,
+    demand: Literal["cover", "all"] = "cover",
+    *,
+    assume: bool = False,
+    skip_rules: frozenset[str] = frozenset(),
+) -> RotaModel:
+    return RotaModel(spec, demand=demand, assume=assume, skip_rules=skip_rules).build()

@@ -9,11 +9,14 @@ Pure functions shared by the checker's report and, later, the solver's objective
 
 Annualising (contract-rules.md): an element worth X per average weekly hour is
 `basic / 40 * average weekly hours at that rate`; averages are over the weeks of the rota
-cycle, so no weeks-per-year divisor is needed.
+cycle, so no weeks-per-year divisor is needed. Money is exact (fractions of a penny) until
+each element of each doctor's pay is rounded half up to a whole penny, once; the solver's
+objective encodes the same rounding, so its value equals the total computed here.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
@@ -24,9 +27,10 @@ from rota_solve.solver.ruleset import PayRules, PayYear
 
 
 def enhanced_minutes(
-    start: int, end: int, on_call: bool, work_minutes: float, pay: PayRules
-) -> float:
-    """Night-enhanced minutes of a duty from `start` to `end` (minutes from a midnight).
+    start: int, end: int, on_call: bool, work_minutes: int, pay: PayRules
+) -> Fraction:
+    """Night-enhanced minutes of a duty from `start` to `end` (minutes from a midnight),
+    exactly.
 
     * Any hours worked 21:00-07:00 are enhanced (2016 and 2019).
     * A shift starting 20:00-00:00 (inclusive) and lasting at least 8 h is enhanced on all its
@@ -37,21 +41,27 @@ def enhanced_minutes(
       21:00-07:00.
     """
     if end <= start:
-        return 0.0
+        return Fraction(0)
     ws, we = pay.night_window
     if on_call:
-        return work_minutes / (end - start) * window_overlap(start, end, ws, we)
+        return Fraction(work_minutes * window_overlap(start, end, ws, we), end - start)
     if pay.finish_window is not None:
         fs, fe = pay.finish_window
         if 0 < (end - fs) % DAY <= (fe - fs) % DAY:
-            return float(end - start)
+            return Fraction(end - start)
     clock = start % DAY
     s0, s1 = pay.whole_shift_start
     if (end - start) >= pay.whole_shift_min_minutes and (clock - s0) % DAY <= (s1 - s0) % DAY:
         until = start + (pay.whole_shift_until - clock) % DAY
         cut = min(end, until)
-        return float(cut - start + window_overlap(cut, end, ws, we))
-    return float(window_overlap(start, end, ws, we))
+        return Fraction(cut - start + window_overlap(cut, end, ws, we))
+    return Fraction(window_overlap(start, end, ws, we))
+
+
+def round_pence(x: Fraction) -> int:
+    """Round half up to a whole penny: the one rounding every pay element gets, here and
+    in the solver's objective."""
+    return math.floor(x + Fraction(1, 2))
 
 
 def weekend_band(worked: int, weekends: int, pay: PayRules) -> float:
@@ -121,39 +131,42 @@ def annual_pay(
     *,
     salary: float,
     ltft: float,
-    average_weekly_hours: float,
-    enhanced_weekly_hours: float,
+    worked_minutes: int,
+    enhanced_minutes: Fraction,
+    weeks: int,
     weekends_worked: int,
     weekends: int,
     on_call: bool,
     pay: PayRules,
-) -> dict[str, float]:
-    """A year of pay from a rota's averages (pounds, unrounded).
+) -> dict[str, int]:
+    """A year of pay from a rota's totals, in pence; each element rounded half up once.
 
-    * basic: the nodal-point (or given) full-time salary for a 40 h week; LTFT: salary / 40
-      x average weekly hours, up to 40 (BMA);
-    * additional rostered hours: average weekly hours above 40, at salary / 40 each (BMA);
-    * night enhancement: 37 % of salary / 40 per enhanced hour of the average week;
-    * weekend allowance: the band's percent of basic (basic is pro rata for LTFT, so the
-      allowance is pro rata to the doctor's contribution);
+    With H = worked minutes / (60 x weeks), the average weekly hours, and S the full-time
+    salary for a 40 h week:
+
+    * basic: S; LTFT (`ltft` < 1): S / 40 x min(H, 40) (BMA);
+    * additional rostered hours: S / 40 x (H - 40) when over 40 (BMA);
+    * night enhancement: S / 40 x 37 % x enhanced hours per average week;
+    * weekend allowance: the band's percent of basic (pro rata for LTFT, as basic is);
     * on-call availability allowance: 8 % of basic for any NROC commitment (BMA);
     * LTFT allowance (2019 refresh): a flat sum for a doctor working less than full time.
     """
-    full = pay.full_time_hours
-    hourly = salary / full
-    basic = hourly * min(average_weekly_hours, full) if ltft < 1 else salary
-    additional = hourly * max(0.0, average_weekly_hours - full)
-    night = hourly * pay.night_rate * enhanced_weekly_hours
-    weekend = basic * weekend_band(weekends_worked, weekends, pay) / 100
-    on_call_allowance = basic * pay.on_call_allowance_fraction if on_call else 0.0
-    ltft_allowance = pay.ltft_allowance if ltft < 1 else 0.0
+    salary_pence = round(Fraction(str(salary)) * 100)
+    cap = round(pay.full_time_hours * 60) * weeks  # minutes of 40 h weeks
+    if ltft < 1:
+        basic = Fraction(salary_pence * min(worked_minutes, cap), cap)
+    else:
+        basic = Fraction(salary_pence)
+    rate = Fraction(str(pay.night_rate))
+    percent = Fraction(str(weekend_band(weekends_worked, weekends, pay)))
+    on_call_fraction = Fraction(str(pay.on_call_allowance_fraction))
     return {
-        "basic": basic,
-        "additional_hours": additional,
-        "night_enhancement": night,
-        "weekend_allowance": weekend,
-        "on_call_allowance": on_call_allowance,
-        "ltft_allowance": ltft_allowance,
+        "basic": round_pence(basic),
+        "additional_hours": round_pence(Fraction(salary_pence * max(0, worked_minutes - cap), cap)),
+        "night_enhancement": round_pence(salary_pence * rate * enhanced_minutes / cap),
+        "weekend_allowance": round_pence(basic * percent / 100),
+        "on_call_allowance": round_pence(basic * on_call_fraction) if on_call else 0,
+        "ltft_allowance": round_pence(Fraction(str(pay.ltft_allowance)) * 100) if ltft < 1 else 0,
     }
 
 
@@ -171,19 +184,30 @@ def allowance_weekends(period: Period, duties: list[Duty]) -> set[int]:
     return out
 
 
+def duty_minutes(duty: Duty) -> int:
+    """Minutes of a duty that count as work: the whole shift, or an on-call period's
+    expected work (to the minute)."""
+    if duty.on_call:
+        return round((duty.work_hours or 0.0) * 60)
+    return round(duty.hours * 60)
+
+
 def doctor_pay(
     doctor: Doctor, duties: list[Duty], period: Period, pay: PayRules, year: PayYear
 ) -> PayLine:
     weeks = period.weeks
-    worked_minutes = sum(d.worked_hours * 60 for d in duties)
+    worked_minutes = sum(duty_minutes(d) for d in duties)
     enhanced = sum(
-        enhanced_minutes(
-            period.minute(d.start), period.minute(d.end), d.on_call, d.worked_hours * 60, pay
-        )
-        for d in duties
+        (
+            enhanced_minutes(
+                period.minute(d.start), period.minute(d.end), d.on_call, duty_minutes(d), pay
+            )
+            for d in duties
+        ),
+        Fraction(0),
     )
     avg = worked_minutes / 60 / weeks
-    enhanced_avg = enhanced / 60 / weeks
+    enhanced_avg = float(enhanced) / 60 / weeks
     sats = set(period.saturdays())
     worked = len(allowance_weekends(period, duties) & sats)
     total_weekends = len(sats)
@@ -218,16 +242,16 @@ def doctor_pay(
         parts = annual_pay(
             salary=salary,
             ltft=doctor.ltft,
-            average_weekly_hours=avg,
-            enhanced_weekly_hours=enhanced_avg,
+            worked_minutes=worked_minutes,
+            enhanced_minutes=enhanced,
+            weeks=weeks,
             weekends_worked=worked,
             weekends=total_weekends,
             on_call=on_call,
             pay=pay,
         )
-        rounded = {k: round(v, 2) for k, v in parts.items()}
-        money = dict(rounded)
-        money["total"] = round(sum(rounded.values()), 2)
+        money = {k: v / 100 for k, v in parts.items()}
+        money["total"] = sum(parts.values()) / 100
     return PayLine(
         doctor=doctor.name,
         grade=doctor.grade,

@@ -196,6 +196,7 @@ def read_duties(table: Table, doctors: dict[str, Doctor] | None) -> list[Duty]:
                 lambda v: parse_number(v, "a number of hours"),
                 hint="give the hours of work expected in this on-call period",
             )
+            work = round(work * 60) / 60  # expected work counts to the minute
             span = (end - start).total_seconds() / 3600
             if not 0 <= work <= span:
                 raise row.error(

@@ -40,6 +40,7 @@ from rota_solve.solver.values import (
 )
 from rota_solve.solver.workbook import Row, Table, read_workbook, sheet
 
+
 def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
@@ -290,7 +291,8 @@ def read_fixed(table: Table, names: set[str], codes: set[str], period: Period) -
     return out
 
 
-def read_spec(path: Path) -> Spec:
+def read_spec(path: Path, *, rules: str | None = None) -> Spec:
+    """Read and validate a spec workbook; `rules` (the --rules option) overrides Settings."""
     path = Path(path)
     if not path.exists():
         raise InputError("file not found", file=str(path))
@@ -317,9 +319,13 @@ def read_spec(path: Path) -> Spec:
     if weeks < 1:
         raise settings["weeks"][1].error("value", "weeks must be 1 or more")
     repeats = _setting(settings, "repeats", parse_bool, True)
-    rules = _setting(settings, "rules", text, "2019")
-    if rules not in ("2016", "2019"):
-        raise settings["rules"][1].error("value", f"rules {rules!r}: write 2016 or 2019")
+    if rules is not None:
+        if rules not in ("2016", "2019"):
+            raise InputError(f"--rules: {rules!r} is not a rule set: write 2016 or 2019")
+    else:
+        rules = _setting(settings, "rules", text, "2019")
+        if rules not in ("2016", "2019"):
+            raise settings["rules"][1].error("value", f"rules {rules!r}: write 2016 or 2019")
     pay_year = _setting(
         settings, "pay_year", lambda v: text(v).replace("-", "/"), latest_pay_year()
     )

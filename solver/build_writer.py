@@ -1,0 +1,205 @@
+"""The workbook `build` writes: `Assignments`, `Doctors`, `Settings` (so `check` re-reads
+it) and the sheets for people: `Rota` (doctors x dates, one colour per shift, weekends and
+leave shaded), `Pay`, `Cover`, `Checks`, `Summary`. Written atomically; never over the spec.
+"""
+
+from __future__ import annotations
+
+import platform
+from datetime import timedelta
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from rota_solve.solver.report import (
+    BOLD,
+    HEADER_FILL,
+    _autosize,
+    add_checks_sheet,
+    add_pay_sheet,
+    atomic_path,
+)
+from rota_solve.solver.rota_writer import rota_sheets
+from rota_solve.solver.solve import BuildResult
+
+PALETTE = [
+    "9BC2E6",
+    "F4B084",
+    "A9D08E",
+    "FFD966",
+    "C9A0DC",
+    "8EA9DB",
+    "F8CBAD",
+    "C6E0B4",
+    "FFE699",
+    "D9D2E9",
+    "B4C6E7",
+    "FCE4D6",
+]
+WEEKEND_FILL = PatternFill("solid", fgColor="EDEDED")
+LEAVE_FILL = PatternFill("solid", fgColor="BFBFBF")
+THIN = Border(*(Side(style="thin", color="D9D9D9") for _ in range(4)))
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
+    spec = result.spec
+    assert result.rota is not None
+    ws = wb.create_sheet("Rota", 0)
+    period = spec.period
+    colours = {
+        s.code: PatternFill("solid", fgColor=PALETTE[i % len(PALETTE)])
+        for i, s in enumerate(spec.shifts)
+    }
+    ws.cell(1, 1, "doctor").font = BOLD
+    ws.cell(2, 1, "grade").font = BOLD
+    for day in range(period.days):
+        d = period.start + timedelta(days=day)
+        top = ws.cell(1, day + 2, d)
+        top.number_format = "ddd"
+        top.font = BOLD
+        bottom = ws.cell(2, day + 2, d)
+        bottom.number_format = "dd/mm"
+        for c in (top, bottom):
+            c.alignment = Alignment(horizontal="center")
+            c.fill = WEEKEND_FILL if period.weekday(day) >= 5 else HEADER_FILL
+        ws.column_dimensions[get_column_letter(day + 2)].width = 6
+    ws.column_dimensions["A"].width = 18
+    by_cell: dict[tuple[str, int], list[str]] = {}
+    for duty in result.rota.duties:
+        by_cell.setdefault((duty.doctor, period.day_index(duty.start.date())), []).append(
+            duty.shift
+        )
+    for r, doc in enumerate(spec.doctors, start=3):
+        ws.cell(r, 1, doc.name).font = BOLD
+        leave = spec.leave_days(doc.name)
+        for day in range(period.days):
+            codes = by_cell.get((doc.name, day), [])
+            cell = ws.cell(r, day + 2, "/".join(codes) or ("leave" if day in leave else None))
+            cell.alignment = Alignment(horizontal="center")
+            cell.border = THIN
+            if codes:
+                cell.fill = colours[codes[0]]
+            elif day in leave:
+                cell.fill = LEAVE_FILL
+            elif period.weekday(day) >= 5:
+                cell.fill = WEEKEND_FILL
+    ws.freeze_panes = "B3"
+    key_row = len(spec.doctors) + 4
+    ws.cell(key_row, 1, "Key").font = BOLD
+    for i, s in enumerate(spec.shifts):
+        c = ws.cell(key_row + 1 + i, 1, s.code)
+        c.fill = colours[s.code]
+        end = (s.start + s.minutes) % (24 * 60)
+        text = (
+            f"{s.name or s.code}: {s.start // 60:02d}:{s.start % 60:02d}-"
+            f"{end // 60:02d}:{end % 60:02d}{' on call' if s.on_call else ''}"
+        )
+        ws.cell(key_row + 1 + i, 2, text)
+    row = key_row + 1 + len(spec.shifts)
+    ws.cell(row, 1, "leave").fill = LEAVE_FILL
+    ws.cell(row + 1, 1, "Sat/Sun").fill = WEEKEND_FILL
+
+
+def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
+    spec = result.spec
+    assert result.rota is not None
+    ws = wb.create_sheet("Cover")
+    header = ["date", "day"]
+    for s in spec.shifts:
+        header += [f"{s.code} required", f"{s.code} rostered"]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    counts: dict[tuple[int, str], int] = {}
+    for duty in result.rota.duties:
+        key = (spec.period.day_index(duty.start.date()), duty.shift)
+        counts[key] = counts.get(key, 0) + 1
+    for day in range(spec.period.days):
+        d = spec.period.start + timedelta(days=day)
+        row: list[object] = [d, d.strftime("%a")]
+        for s in spec.shifts:
+            need = spec.need(day, s.code)
+            row += [need.doctors if need else 0, counts.get((day, s.code), 0)]
+        ws.append(row)
+        ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
+    _autosize(ws)
+
+
+def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
+    ws = wb.create_sheet("Summary")
+    spec = result.spec
+    gap = result.gap
+    rows: list[tuple[str, object]] = [
+        ("rota", spec.name),
+        ("spec", spec.source),
+        ("output", str(output)),
+        ("status", result.status),
+        ("proven optimal", "yes" if result.status == "OPTIMAL" else "no"),
+        ("stopped by", result.stopped or ""),
+        ("cost (pay a year, GBP)", result.cost),
+        ("bound (GBP)", result.bound),
+        ("gap", None if gap is None else round(gap, 6)),
+        ("seconds", round(result.seconds, 2)),
+        ("seed", result.seed),
+        ("workers", result.workers),
+        ("reproducible", "yes" if result.reproducible else "no (stopped by the wall-clock guard)"),
+        ("rules", spec.rules),
+        ("pay year", spec.pay_year),
+        ("start date", spec.period.start),
+        ("weeks", spec.period.weeks),
+        ("repeats", "yes" if spec.period.repeats else "no"),
+        ("fairness", "hard" if spec.fairness.hard else "soft (not enforced)"),
+        ("fair nights band", spec.fairness.nights_band),
+        ("fair weekend duties band", spec.fairness.weekends_band),
+        ("fair hours band (h/week)", spec.fairness.hours_band),
+        ("requests not met", len(result.unmet_requests)),
+        ("request penalty (GBP)", result.penalty_pence / 100),
+        ("model variables", result.model_size.get("variables")),
+        ("model constraints", result.model_size.get("constraints")),
+        ("rota-solve", _version("rota-solve")),
+        ("ortools", _version("ortools")),
+        ("python", platform.python_version()),
+    ]
+    ws.append(["item", "value"])
+    for cell in ws[1]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for k, v in rows:
+        ws.append([k, v])
+        if k == "start date":
+            ws.cell(ws.max_row, 2).number_format = "yyyy-mm-dd"
+    if result.unmet_requests:
+        ws.append([])
+        ws.append(["requests not met", "doctor", "date", "shift", "weight"])
+        for r in result.unmet_requests:
+            ws.append(["", r.doctor, r.day, r.shift, r.weight])
+            ws.cell(ws.max_row, 3).number_format = "yyyy-mm-dd"
+    _autosize(ws)
+
+
+def write_build(result: BuildResult, target: Path, *, spec_path: Path) -> None:
+    assert result.rota is not None and result.check is not None
+    wb = Workbook()
+    default = wb.active
+    if default is not None:
+        wb.remove(default)
+    add_rota_grid(wb, result)
+    rota_sheets(wb, result.rota)
+    add_pay_sheet(wb, result.check)
+    add_cover_sheet(wb, result)
+    add_checks_sheet(wb, result.check)
+    add_summary_sheet(wb, result, target)
+    wb.move_sheet("Summary", offset=-(len(wb.sheetnames) - 2))
+    with atomic_path(target, protect=[spec_path]) as tmp:
+        wb.save(tmp)

@@ -1,0 +1,240 @@
+"""Solving a spec: build the model, run CP-SAT, read back the rota, and re-check it with the
+independent checker before anyone may write it.
+
+The result carries the status, the cost (the pay calculator's total for the rota, equal to
+the model's pay objective), the bound, the gap and the time, like PyJobShop's Result.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from types import FrameType
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from rota_solve.solver.checker import CheckResult, check_rota
+from rota_solve.solver.cpmodel import RotaModel, build_model
+from rota_solve.solver.objective import Objective, add_objective
+from rota_solve.solver.rota import Rota
+from rota_solve.solver.spec import Request, Spec
+
+
+class RecheckError(RuntimeError):
+    """The solver's rota failed the independent checker, or its objective disagreed with the
+    pay calculator: a bug, never a rota to write."""
+
+
+@dataclass
+class Progress:
+    """What a progress display is told: seconds, best cost and bound (pence)."""
+
+    seconds: float = 0.0
+    cost: int | None = None
+    bound: int | None = None
+    solutions: int = 0
+
+
+@dataclass
+class BuildResult:
+    spec: Spec
+    status: str  # OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN, MODEL_INVALID
+    seconds: float
+    rota: Rota | None = None
+    check: CheckResult | None = None
+    cost_pence: int | None = None  # the pay bill (pence a year)
+    bound_pence: int | None = None
+    penalty_pence: int = 0  # unmet requests
+    pay_terms: dict[str, dict[str, int]] = field(default_factory=dict)
+    unmet_requests: list[Request] = field(default_factory=list)
+    stopped: str | None = None  # why the search stopped before proving optimality
+    reproducible: bool = True
+    seed: int = 0
+    workers: int = 1
+    model_size: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def found(self) -> bool:
+        return self.rota is not None
+
+    @property
+    def cost(self) -> float | None:
+        return None if self.cost_pence is None else self.cost_pence / 100
+
+    @property
+    def bound(self) -> float | None:
+        return None if self.bound_pence is None else self.bound_pence / 100
+
+    @property
+    def gap(self) -> float | None:
+        if self.cost_pence is None or self.bound_pence is None or not self.cost_pence:
+            return None
+        return max(0.0, (self.cost_pence - self.bound_pence) / self.cost_pence)
+
+
+def solver_settings() -> dict[str, Any]:
+    path = resources.files("rota_solve.solver").joinpath("solver_settings.toml")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def configure(solver: cp_model.CpSolver, spec: Spec, *, time_limit: float | None = None) -> float:
+    """Set the solver's parameters from the settings file and the spec. Returns the
+    wall-clock guard in seconds."""
+    conf = solver_settings()
+    limit = spec.solve.time_limit if time_limit is None else time_limit
+    params = solver.parameters
+    for key, value in conf["parameters"].items():
+        if key == "subsolvers":
+            params.subsolvers.extend(value if spec.solve.workers >= len(value) else value[:1])
+        else:
+            setattr(params, key, value)
+    params.num_workers = spec.solve.workers
+    params.random_seed = spec.solve.seed
+    params.max_deterministic_time = limit
+    guard = float(limit) * float(conf["limits"]["wall_guard_factor"]) + 10.0
+    params.max_time_in_seconds = guard
+    return guard
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(self, obj: Objective, on_progress: Callable[[Progress], None] | None) -> None:
+        super().__init__()
+        self.obj = obj
+        self.on_progress = on_progress
+        self.progress = Progress()
+        self.t0 = time.monotonic()
+
+    def on_solution_callback(self) -> None:
+        self.progress.solutions += 1
+        self.progress.seconds = time.monotonic() - self.t0
+        self.progress.cost = int(self.Value(self.obj.pay_expr()))
+        self.progress.bound = int(self.BestObjectiveBound())
+        if self.on_progress is not None:
+            self.on_progress(self.progress)
+
+
+def _value(solver: cp_model.CpSolver, term: Any) -> int:
+    return int(term) if isinstance(term, int) else int(solver.Value(term))
+
+
+def solve(
+    spec: Spec,
+    *,
+    time_limit: float | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    fairness: bool | None = None,
+) -> BuildResult:
+    t0 = time.monotonic()
+    m: RotaModel = build_model(spec)
+    obj = add_objective(m, fairness=spec.fairness.hard if fairness is None else fairness)
+    proto = m.model.Proto()
+    size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
+    solver = cp_model.CpSolver()
+    guard = configure(solver, spec, time_limit=time_limit)
+    watcher = _Watcher(obj, on_progress)
+    if on_progress is not None:
+
+        def bound(value: float) -> None:
+            watcher.progress.bound = int(value)
+            watcher.progress.seconds = time.monotonic() - watcher.t0
+            on_progress(watcher.progress)
+
+        solver.best_bound_callback = bound
+
+    interrupted = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal interrupted
+        interrupted = True
+        solver.StopSearch()
+
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, stop)
+    except ValueError:  # not the main thread: no Ctrl-C handling
+        previous = None
+    try:
+        status = solver.Solve(m.model, watcher)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    seconds = time.monotonic() - t0
+    name = solver.StatusName(status)
+    result = BuildResult(
+        spec=spec,
+        status=name,
+        seconds=seconds,
+        seed=spec.solve.seed,
+        workers=spec.solve.workers,
+        model_size=size,
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if interrupted:
+            result.stopped = "interrupted before any rota was found"
+        elif status == cp_model.UNKNOWN:
+            result.stopped = "time limit reached before any rota was found"
+        return result
+    if status == cp_model.FEASIBLE:
+        if interrupted:
+            result.stopped = "interrupted (Ctrl-C)"
+        elif solver.WallTime() >= guard * 0.99:
+            result.stopped = "wall-clock guard"
+            result.reproducible = False
+        else:
+            result.stopped = "time limit"
+    duties = m.duties(lambda v: int(solver.Value(v)))
+    rota = Rota(
+        period=spec.period,
+        doctors={d.name: d for d in spec.doctors},
+        duties=duties,
+        rules=spec.rules,
+        pay_year=spec.pay_year,
+        name=spec.name,
+        source=spec.source,
+    )
+    result.pay_terms = {
+        d: {k: _value(solver, v) for k, v in terms.items()} for d, terms in obj.pay.items()
+    }
+    result.cost_pence = sum(sum(t.values()) for t in result.pay_terms.values())
+    result.penalty_pence = sum(
+        p * _value(solver, u) if not isinstance(u, int) else p * u for _, p, u in obj.requests
+    )
+    result.unmet_requests = [
+        r for r, _, u in obj.requests if (u if isinstance(u, int) else solver.Value(u))
+    ]
+    best_bound = solver.BestObjectiveBound()
+    result.bound_pence = max(0, int(best_bound) - result.penalty_pence)
+    if status == cp_model.OPTIMAL:
+        result.bound_pence = result.cost_pence
+    result.check = recheck(rota, result)
+    result.rota = rota
+    return result
+
+
+def recheck(rota: Rota, result: BuildResult) -> CheckResult:
+    """The independent checker on the solver's rota: any breach, or any pay that differs
+    from the model's objective terms, is an error."""
+    check = check_rota(rota)
+    if check.breaches:
+        listed = "; ".join(
+            f"{b.rule} {b.doctor} {b.start:%Y-%m-%d %H:%M}" for b in check.breaches[:5]
+        )
+        raise RecheckError(
+            f"the solver's rota breaks {len(check.breaches)} rule(s) by the checker: {listed}"
+        )
+    for line in check.pay:
+        terms = result.pay_terms.get(line.doctor, {})
+        d = line.as_dict()
+        for element, pence in terms.items():
+            got = d[element]
+            if got is None or round(got * 100) != pence:
+                raise RecheckError(
+                    f"pay disagrees for {line.doctor} {element}: model {pence / 100:.2f},"
+                    f" pay calculator {got}"
+                )
+    return check
