@@ -8,7 +8,7 @@ that day are the rostered shifts starting on it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rota_solve.constraints.base import Breach, Context, Rule, fmt, hours
 from rota_solve.solver.clock import weekday_index
@@ -57,13 +57,13 @@ class DayAfterOncall(Rule):
                 shifts = m.day_candidates(doctor, t + 1, "shift")
                 if sum(c.shift.minutes for c in shifts) <= limit:
                     continue
-                when = [call]
+                when: list[Any] = [call]
                 if m.period.weekday(t) == sat:
                     sunday = m.flag(doctor, t + 1, "oncall")
                     if sunday is not None:
-                        when.append(sunday.Not())
+                        when.append(sunday.negated())
                 worked = sum(c.shift.minutes * c.var for c in shifts)
-                m.model.Add(worked <= limit).OnlyEnforceIf(when)
+                m.model.add(worked <= limit).only_enforce_if(when)
 
 
 RULE = DayAfterOncall()

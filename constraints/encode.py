@@ -24,7 +24,7 @@ def forbid_where(m: RotaModel, bad: object) -> None:
     for cands in m.candidates.values():
         for c in cands:
             if bad(c.item):
-                m.model.Add(c.var == 0)
+                m.model.add(c.var == 0)
 
 
 def max_run(m: RotaModel, rule_id: str, kind: Kind) -> None:
@@ -37,7 +37,7 @@ def max_run(m: RotaModel, rule_id: str, kind: Kind) -> None:
             flags = [m.flag(doctor, t + j, kind) for j in range(limit + 1)]
             vars_ = [f for f in flags if f is not None]
             if len(vars_) > limit:
-                m.model.Add(sum(vars_) <= limit)
+                m.model.add(sum(vars_) <= limit)
 
 
 def rest_after_run(m: RotaModel, rule_id: str, kind: Kind, pool: Kind = "shift") -> None:
@@ -63,7 +63,7 @@ def rest_after_run(m: RotaModel, rule_id: str, kind: Kind, pool: Kind = "shift")
             before = [m.flag(doctor, t - j, kind) for j in range(1, after)]
             if any(f is None for f in before):
                 continue
-            clause = [c.var.Not(), *(f.Not() for f in before if f is not None)]
+            clause = [c.var.negated(), *(f.negated() for f in before if f is not None)]
             nxt = m.flag(doctor, t + 1, kind)
             if nxt is not None:
                 clause.append(nxt)
@@ -76,7 +76,7 @@ def rest_after_run(m: RotaModel, rule_id: str, kind: Kind, pool: Kind = "shift")
                 if q.item.start >= c.item.end + rest:
                     break
                 if in_pool(q.item):
-                    m.model.AddBoolOr([*clause, q.var.Not()])
+                    m.model.add_bool_or([*clause, q.var.negated()])
 
 
 def pairs_closer_than(m: RotaModel, limit: int, kind: Kind) -> None:
@@ -91,4 +91,4 @@ def pairs_closer_than(m: RotaModel, limit: int, kind: Kind) -> None:
             for b in placed[k + 1 :]:
                 if b.item.start - a.item.end >= limit:
                     break  # sorted by start: every later duty is further away
-                m.model.AddBoolOr([a.var.Not(), b.var.Not()])
+                m.model.add_bool_or([a.var.negated(), b.var.negated()])

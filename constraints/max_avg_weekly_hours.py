@@ -46,7 +46,7 @@ class MaxAvgWeeklyHours(Rule):
             limit = p["opted_out_limit_hours"] if doc.opted_out else p["limit_hours"]
             cands = m.candidates.get(doctor, [])
             total = sum(c.shift.work_minutes * c.var for c in cands)
-            m.model.Add(total <= round(limit * 60 * m.period.weeks))
+            m.model.add(total <= round(limit * 60 * m.period.weeks))
 
 
 RULE = MaxAvgWeeklyHours()

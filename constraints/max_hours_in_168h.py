@@ -125,7 +125,7 @@ class MaxHoursIn168h(Rule):
                     else:
                         c = overlap * scale
                     if c:
-                        key = q.var.Index()
+                        key = q.var.index
                         coeffs[key] = (q.var, coeffs.get(key, (q.var, 0))[1] + c)
                 if sum(c for _, c in coeffs.values()) <= limit * scale:
                     continue  # cannot breach, whatever is worked
@@ -133,7 +133,7 @@ class MaxHoursIn168h(Rule):
                 if sig in seen:
                     continue
                 seen.add(sig)
-                m.model.Add(sum(c * v for v, c in coeffs.values()) <= limit * scale)
+                m.model.add(sum(c * v for v, c in coeffs.values()) <= limit * scale)
 
 
 RULE = MaxHoursIn168h()

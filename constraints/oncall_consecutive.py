@@ -54,7 +54,7 @@ class OncallConsecutive(Rule):
                 a = m.flag(doctor, t, "oncall")
                 b = m.flag(doctor, t + 1, "oncall")
                 if a is not None and b is not None:
-                    m.model.AddBoolOr([a.Not(), b.Not()])
+                    m.model.add_bool_or([a.negated(), b.negated()])
 
 
 RULE = OncallConsecutive()

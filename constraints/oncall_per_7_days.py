@@ -55,7 +55,7 @@ class OncallPer7Days(Rule):
                     c.var for j in range(span) for c in m.day_candidates(doctor, t + j, "oncall")
                 ]
                 if len(vars_) > limit:
-                    m.model.Add(sum(vars_) <= limit)
+                    m.model.add(sum(vars_) <= limit)
 
 
 RULE = OncallPer7Days()

@@ -80,28 +80,45 @@ class WeekendFrequency(Rule):
         for doctor in m.doctors():
             flags = weekend_flags(m, doctor)
             if len(flags) > cap:
-                m.model.Add(sum(flags) <= cap)
+                m.model.add(sum(flags) <= cap)
 
 
 def weekend_flags(m: RotaModel, doctor: str) -> list[Any]:
     """One Boolean per weekend of the period the doctor could work (hours definition): true
     exactly when some duty has work in it. Cached on the model; fairness uses them too."""
     key = ("weekend_frequency", doctor)
-    if key in m.cache:
-        return m.cache[key]  # type: ignore[no-any-return]
+    cached = m.cache.get(key)
+    if isinstance(cached, list):
+        return cached
     lo, hi = weekend_window(m)
-    out = []
+    out: list[Any] = []
     placed = m.placed(doctor)
     for sat in m.period.saturdays():
         a, b = sat * DAY + lo, sat * DAY + hi
-        vars_ = {q.var.Index(): q.var for q in placed if q.item.start < b and q.item.end > a}
+        vars_ = {q.var.index: q.var for q in placed if q.item.start < b and q.item.end > a}
         if not vars_:
             continue
         if len(vars_) == 1:
             out.extend(vars_.values())
             continue
-        w = m.model.NewBoolVar(f"weekend[{doctor}|{sat}]")
-        m.model.AddMaxEquality(w, list(vars_.values()))
+        w = m.model.new_bool_var(f"weekend[{doctor}|{sat}]")
+        m.model.add_max_equality(w, list(vars_.values()))
+        for day in (sat, sat + 1):
+            # a redundant cut, valid where every duty that may start that day works inside
+            # the weekend window: then w covers the day's duties (their sum, when exclusive)
+            cands = m.day_candidates(doctor, day, "any")
+            inside = [
+                c
+                for c in cands
+                if (it := m.item(doctor, c.day, c.shift, c.item.copy)).start < b and it.end > a
+            ]
+            flag = m.flag(doctor, day, "any")
+            if (
+                flag is not None
+                and len(inside) == len(cands)
+                and (m.period.repeats or 0 <= day < m.days)
+            ):
+                m.model.add(w >= flag)
         out.append(w)
     m.cache[key] = out
     return out

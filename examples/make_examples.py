@@ -1,6 +1,17 @@
-"""Writes the bundled example rota workbooks (run from the repository root):
+"""Writes the bundled example workbooks (run from the repository root):
 
     python examples/make_examples.py
+
+Spec workbooks, for `rota-solve build`:
+
+* `fy1-medicine-spec.xlsx`: a foundation-year medical rota, 10 FY1/FY2 doctors over 8 weeks
+  (days, long days, nights), one doctor LTFT 0.8, annual and study leave.
+* `registrar-oncall-spec.xlsx`: 8 registrars over 8 weeks: weekday days, weekday evening
+  and night non-resident on-call, 24 h weekend on-call; one LTFT 0.6.
+* `large-mixed-spec.xlsx`: 24 doctors of mixed grades over 13 weeks in two tiers (FY1-CT2
+  on days, long days and nights; ST3-ST7 registrars on their own days, long days and nights).
+
+Rota workbooks, for `rota-solve check`:
 
 * `fy1-medicine-rota.xlsx`: a 10-week repeating line rota for 10 foundation doctors
   (days 08:00-16:30, long days 08:00-20:30, nights 20:00-08:30), one night doctor every night
@@ -15,6 +26,9 @@ from __future__ import annotations
 import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from rota_solve.solver.rota import Doctor, Duty, Period, Rota
 from rota_solve.solver.rota_writer import write_rota_workbook
@@ -82,10 +96,170 @@ def breaching_rota() -> Rota:
     return Rota(Period(start, 2, repeats=False), doctors, d, "2019", "2025/26", name="Breaching")
 
 
+def _sheet(wb: Workbook, name: str, rows: list[list[object]]) -> None:
+    ws = wb.create_sheet(name)
+    for r in rows:
+        ws.append(r)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+
+
+def write_spec(path: Path, sheets: dict[str, list[list[object]]]) -> None:
+    wb = Workbook()
+    first = wb.active
+    if first is not None:
+        wb.remove(first)
+    for name, rows in sheets.items():
+        _sheet(wb, name, rows)
+    wb.save(path)
+
+
+SHIFT_HEAD = ["code", "name", "start", "end", "on_call", "expected_work_hours"]
+COVER_HEAD = ["shift", "days", "doctors", "grades"]
+DOCTOR_HEAD = ["doctor", "grade", "ltft", "opted_out", "basic_salary", "nights", "on_call"]
+
+
+def fy1_spec() -> dict[str, list[list[object]]]:
+    doctors = [
+        [f"Dr {n}", "FY1", 1, "no", None, "yes", "no"]
+        for n in ("Adams", "Baker", "Clarke", "Davies", "Evans", "Fisher", "Green")
+    ]
+    doctors += [
+        ["Dr Hughes", "FY2", 1, "no", None, "yes", "no"],
+        ["Dr Iqbal", "FY2", 1, "no", None, "yes", "no"],
+        ["Dr Jones", "FY1", 0.8, "no", None, "no", "no"],
+    ]
+    return {
+        "Settings": [
+            ["setting", "value"],
+            ["rota_name", "FY1 general medicine"],
+            ["start_date", "2026-08-05"],
+            ["weeks", 8],
+            ["repeats", "yes"],
+            ["rules", "2019"],
+            ["pay_year", "2025/26"],
+            ["time_limit", 20],
+            ["seed", 0],
+            ["workers", 2],
+        ],
+        "Shifts": [
+            SHIFT_HEAD,
+            ["D", "Day", "08:00", "16:30", "no", None],
+            ["LD", "Long day", "08:00", "20:30", "no", None],
+            ["N", "Night", "20:00", "08:30", "no", None],
+        ],
+        "Cover": [
+            COVER_HEAD,
+            ["D", "Weekdays", 4, None],
+            ["LD", "All", 1, None],
+            ["N", "All", 1, None],
+            ["D", "2026-08-31", 2, None],
+        ],
+        "Doctors": [DOCTOR_HEAD, *doctors],
+        "Leave": [
+            ["doctor", "from", "to", "type"],
+            ["Dr Adams", "2026-08-17", "2026-08-21", "annual"],
+            ["Dr Evans", "2026-09-07", "2026-09-11", "annual"],
+            ["Dr Jones", "2026-08-26", "2026-08-26", "study"],
+        ],
+        "Requests": [
+            ["doctor", "date", "shift", "weight"],
+            ["Dr Baker", "2026-08-22", "off", 2],
+            ["Dr Clarke", "2026-09-12", "off", 1],
+        ],
+    }
+
+
+def registrar_spec() -> dict[str, list[list[object]]]:
+    grades = ["ST3", "ST4", "ST4", "ST5", "ST5", "ST6", "ST7", "ST3"]
+    doctors = [
+        [f"Dr R{i + 1}", g, 0.6 if i == 7 else 1, "no", None, "yes", "yes"]
+        for i, g in enumerate(grades)
+    ]
+    return {
+        "Settings": [
+            ["setting", "value"],
+            ["rota_name", "Medical registrars (on-call)"],
+            ["start_date", "2026-08-03"],
+            ["weeks", 8],
+            ["repeats", "yes"],
+            ["rules", "2019"],
+            ["time_limit", 20],
+        ],
+        "Shifts": [
+            SHIFT_HEAD,
+            ["D", "Day", "08:30", "17:00", "no", None],
+            ["OC", "Evening and night on call", "17:00", "08:30", "yes", 4],
+            ["WOC", "Weekend 24 h on call", "09:00", "09:00", "yes", 8],
+        ],
+        "Cover": [
+            COVER_HEAD,
+            ["D", "Weekdays", 5, None],
+            ["OC", "Weekdays", 1, None],
+            ["WOC", "Weekends", 1, None],
+        ],
+        "Doctors": [DOCTOR_HEAD, *doctors],
+        "Leave": [
+            ["doctor", "from", "to", "type"],
+            ["Dr R2", "2026-08-24", "2026-08-28", "annual"],
+        ],
+    }
+
+
+def large_spec() -> dict[str, list[list[object]]]:
+    sho = ["FY1"] * 8 + ["FY2"] * 4 + ["CT1", "CT1", "CT2", "CT2"]
+    reg = ["ST3", "ST3", "ST4", "ST4", "ST5", "ST6", "ST6", "ST7"]
+    doctors = [
+        [f"SHO {i + 1:02d}", g, 0.8 if i in (3, 12) else 1, "no", None, "yes", "no"]
+        for i, g in enumerate(sho)
+    ]
+    doctors += [[f"Reg {i + 1}", g, 1, "no", None, "yes", "no"] for i, g in enumerate(reg)]
+    tier1 = "FY1, FY2, CT1, CT2"
+    tier2 = "ST3, ST4, ST5, ST6, ST7"
+    return {
+        "Settings": [
+            ["setting", "value"],
+            ["rota_name", "Acute medicine, two tiers"],
+            ["start_date", "2026-08-03"],
+            ["weeks", 13],
+            ["repeats", "yes"],
+            ["rules", "2019"],
+            ["time_limit", 60],
+        ],
+        "Shifts": [
+            SHIFT_HEAD,
+            ["D", "Day", "08:00", "16:30", "no", None],
+            ["LD", "Long day", "08:00", "20:30", "no", None],
+            ["N", "Night", "20:00", "08:30", "no", None],
+            ["RD", "Registrar day", "08:30", "17:00", "no", None],
+            ["RLD", "Registrar long day", "08:30", "21:00", "no", None],
+            ["RN", "Registrar night", "20:30", "09:00", "no", None],
+        ],
+        "Cover": [
+            COVER_HEAD,
+            ["D", "Weekdays", 7, tier1],
+            ["LD", "All", 2, tier1],
+            ["N", "All", 2, "FY2, CT1, CT2"],
+            ["RD", "Weekdays", 3, tier2],
+            ["RLD", "All", 1, tier2],
+            ["RN", "All", 1, tier2],
+        ],
+        "Doctors": [DOCTOR_HEAD, *doctors],
+        "Leave": [
+            ["doctor", "from", "to", "type"],
+            ["SHO 05", "2026-09-14", "2026-09-18", "annual"],
+            ["Reg 3", "2026-10-05", "2026-10-09", "annual"],
+        ],
+    }
+
+
 def main() -> None:
+    write_spec(HERE / "fy1-medicine-spec.xlsx", fy1_spec())
+    write_spec(HERE / "registrar-oncall-spec.xlsx", registrar_spec())
+    write_spec(HERE / "large-mixed-spec.xlsx", large_spec())
     write_rota_workbook(fy1_rota(), HERE / "fy1-medicine-rota.xlsx")
     write_rota_workbook(breaching_rota(), HERE / "breaching-rota.xlsx")
-    print("wrote", HERE / "fy1-medicine-rota.xlsx", HERE / "breaching-rota.xlsx", file=sys.stderr)
+    print("wrote the examples in", HERE, file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,8 @@ PALETTE = [
 ]
 WEEKEND_FILL = PatternFill("solid", fgColor="EDEDED")
 LEAVE_FILL = PatternFill("solid", fgColor="BFBFBF")
-THIN = Border(*(Side(style="thin", color="D9D9D9") for _ in range(4)))
+_LINE = Side(style="thin", color="D9D9D9")
+THIN = Border(left=_LINE, right=_LINE, top=_LINE, bottom=_LINE)
 
 
 def _version(name: str) -> str:
@@ -60,20 +61,22 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
         s.code: PatternFill("solid", fgColor=PALETTE[i % len(PALETTE)])
         for i, s in enumerate(spec.shifts)
     }
-    ws.cell(1, 1, "doctor").font = BOLD
-    ws.cell(2, 1, "grade").font = BOLD
+    ws.cell(2, 1, "doctor").font = BOLD
+    ws.cell(2, 2, "grade").font = BOLD
+    first = 3  # column of the first day
     for day in range(period.days):
         d = period.start + timedelta(days=day)
-        top = ws.cell(1, day + 2, d)
+        top = ws.cell(1, day + first, d)
         top.number_format = "ddd"
         top.font = BOLD
-        bottom = ws.cell(2, day + 2, d)
+        bottom = ws.cell(2, day + first, d)
         bottom.number_format = "dd/mm"
         for c in (top, bottom):
             c.alignment = Alignment(horizontal="center")
             c.fill = WEEKEND_FILL if period.weekday(day) >= 5 else HEADER_FILL
-        ws.column_dimensions[get_column_letter(day + 2)].width = 6
+        ws.column_dimensions[get_column_letter(day + first)].width = 6
     ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["B"].width = 6
     by_cell: dict[tuple[str, int], list[str]] = {}
     for duty in result.rota.duties:
         by_cell.setdefault((duty.doctor, period.day_index(duty.start.date())), []).append(
@@ -81,10 +84,11 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
         )
     for r, doc in enumerate(spec.doctors, start=3):
         ws.cell(r, 1, doc.name).font = BOLD
+        ws.cell(r, 2, doc.grade)
         leave = spec.leave_days(doc.name)
         for day in range(period.days):
             codes = by_cell.get((doc.name, day), [])
-            cell = ws.cell(r, day + 2, "/".join(codes) or ("leave" if day in leave else None))
+            cell = ws.cell(r, day + first, "/".join(codes) or ("leave" if day in leave else None))
             cell.alignment = Alignment(horizontal="center")
             cell.border = THIN
             if codes:
@@ -93,7 +97,7 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
                 cell.fill = LEAVE_FILL
             elif period.weekday(day) >= 5:
                 cell.fill = WEEKEND_FILL
-    ws.freeze_panes = "B3"
+    ws.freeze_panes = "C3"
     key_row = len(spec.doctors) + 4
     ws.cell(key_row, 1, "Key").font = BOLD
     for i, s in enumerate(spec.shifts):

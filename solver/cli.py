@@ -30,8 +30,13 @@ def _console() -> Console:
     return console if console.is_terminal else Console(width=160)
 
 
+def _err() -> Console:
+    console = Console(stderr=True)
+    return console if console.is_terminal else Console(stderr=True, width=160)
+
+
 def _fail(exc: InputError) -> None:
-    Console(stderr=True).print(f"[bold red]error[/bold red]: {exc}", highlight=False)
+    _err().print(f"[bold red]error[/bold red]: {exc}", highlight=False)
     raise typer.Exit(2)
 
 
@@ -119,7 +124,7 @@ def build(
     from rota_solve.solver.solve import Progress, RecheckError, solve
     from rota_solve.solver.spec_io import read_spec
 
-    err = Console(stderr=True)
+    err = _err()
     try:
         parsed = read_spec(spec, rules=rules)
         changes = {}

@@ -86,7 +86,7 @@ class RotaModel:
         return Item(duty, index, copy, start, start + shift.minutes)
 
     def add_candidate(self, doctor: str, day: int, shift: ShiftType) -> cp_model.IntVar:
-        var = self.model.NewBoolVar(f"x[{doctor}|{day}|{shift.code}]")
+        var = self.model.new_bool_var(f"x[{doctor}|{day}|{shift.code}]")
         idx = len(self.candidates.setdefault(doctor, []))
         cand = Candidate(doctor, day, shift, var, self.item(doctor, day, shift, 0, idx))
         self.candidates[doctor].append(cand)
@@ -137,10 +137,26 @@ class RotaModel:
             elif len(cands) == 1:
                 self._flags[key] = cands[0].var
             else:
-                b = self.model.NewBoolVar(f"{kind}[{doctor}|{day}]")
-                self.model.AddMaxEquality(b, [c.var for c in cands])
+                b = self.model.new_bool_var(f"{kind}[{doctor}|{day}]")
+                if self.exclusive(cands):
+                    # at most one of them can be worked (min_rest): the flag is their sum, a
+                    # linear equality that gives the LP relaxation far more to work with
+                    self.model.add(b == sum(c.var for c in cands))
+                else:
+                    self.model.add_max_equality(b, [c.var for c in cands])
                 self._flags[key] = b
         return self._flags[key]
+
+    def exclusive(self, cands: list[Candidate]) -> bool:
+        """True when no two of these duties may both be worked: every pair is closer than
+        the minimum rest between rostered shifts (so min_rest forbids it)."""
+        if "min_rest" in self.skip_rules:
+            return False
+        rest = round(self.params("min_rest")["limit_hours"] * 60)
+        items = sorted((c.item for c in cands), key=lambda it: (it.start, it.end))
+        if any(it.on_call for it in items):
+            return False
+        return all(b.start - a.end < rest for i, a in enumerate(items) for b in items[i + 1 :])
 
     def params(self, rule_id: str) -> dict[str, Any]:
         return self.rule_set.params(rule_id)
@@ -182,8 +198,8 @@ class RotaModel:
     def guard(self, constraint: Any, text: str) -> None:
         """Make a constraint conditional on an assumption literal (when explaining)."""
         if self.assume:
-            lit = self.model.NewBoolVar(f"assume[{len(self.assumptions)}]")
-            constraint.OnlyEnforceIf(lit)
+            lit = self.model.new_bool_var(f"assume[{len(self.assumptions)}]")
+            constraint.only_enforce_if(lit)
             self.assumptions.append((lit, text))
 
     def _cover(self) -> None:
@@ -197,8 +213,9 @@ class RotaModel:
                 continue  # reported by the capacity checks; infeasible as written
             day = self.period.start + timedelta(days=need.day)
             self.guard(
-                self.model.Add(sum(vars_) == need.doctors),
-                f"cover of {need.doctors} x {need.code} on {day:%a %Y-%m-%d} (Cover row {need.row})",
+                self.model.add(sum(vars_) == need.doctors),
+                f"cover of {need.doctors} x {need.code} on {day:%a %Y-%m-%d}"
+                f" (Cover row {need.row})",
             )
         for need in self.spec.cover:
             vars_ = [
@@ -207,7 +224,7 @@ class RotaModel:
                 if (d, need.day, need.code) in self.x
             ]
             if len(vars_) < need.doctors:
-                self.model.AddBoolOr([])  # no way to meet this cover: infeasible
+                self.model.add_bool_or([])  # no way to meet this cover: infeasible
 
     def _fixed(self) -> None:
         for f in self.spec.fixed:
@@ -223,7 +240,7 @@ class RotaModel:
                     column="shift",
                 )
             self.guard(
-                self.model.Add(var == 1),
+                self.model.add(var == 1),
                 f"fixed duty {f.shift} for {f.doctor} on {f.day:%a %Y-%m-%d} (Fixed row {f.row})",
             )
 
@@ -241,7 +258,7 @@ class RotaModel:
         """Fix the variables to a given rota (every duty must be a candidate)."""
         wanted = {(d.doctor, self.period.day_index(d.start.date()), d.shift) for d in duties}
         for key, var in self.x.items():
-            self.model.Add(var == (1 if key in wanted else 0))
+            self.model.add(var == (1 if key in wanted else 0))
         missing = wanted - set(self.x)
         if missing:
             raise ValueError(f"duties that are not candidates: {sorted(missing)[:3]}")

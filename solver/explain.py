@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -61,9 +62,9 @@ def capacity_problems(spec: Spec) -> list[str]:
     # hours: every set of doctors against the cover only they can fill
     groups: dict[frozenset[str], int] = defaultdict(int)
     for need in spec.cover:
-        able = frozenset(_eligible(m, need.day, need.code))
-        if able:
-            groups[able] += need.doctors * spec.shift(need.code).work_minutes
+        group = frozenset(_eligible(m, need.day, need.code))
+        if group:
+            groups[group] += need.doctors * spec.shift(need.code).work_minutes
     limit = {
         d.name: (avg["opted_out_limit_hours"] if d.opted_out else avg["limit_hours"]) * 60 * weeks
         for d in spec.doctors
@@ -119,14 +120,14 @@ def _names(group: frozenset[str]) -> str:
     return ", ".join(names) if len(names) <= 4 else f"{len(names)} doctors ({names[0]}, ...)"
 
 
-def _feasible(m: RotaModel, seconds: float, assumptions: list[int] | None = None) -> int:
+def _feasible(m: RotaModel, seconds: float, assumptions: list[Any] | None = None) -> int:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 2
     if assumptions is not None:
-        m.model.ClearAssumptions()
-        m.model.AddAssumptions(assumptions)
-    return int(solver.Solve(m.model))
+        m.model.clear_assumptions()
+        m.model.add_assumptions(assumptions)
+    return int(solver.solve(m.model))
 
 
 def core(spec: Spec) -> tuple[list[str], list[str]]:
@@ -134,27 +135,30 @@ def core(spec: Spec) -> tuple[list[str], list[str]]:
     the rules without which they could."""
     m = build_model(spec, assume=True)
     add_fairness(m, Objective())
-    lits = [lit.Index() for lit, _ in m.assumptions]
+    lits = [lit for lit, _ in m.assumptions]
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = PROBE_SECONDS
     solver.parameters.num_workers = 1
-    m.model.AddAssumptions(lits)
-    status = solver.Solve(m.model)
+    m.model.add_assumptions(lits)
+    status = solver.solve(m.model)
     if status != cp_model.INFEASIBLE:
         return [], []
-    found = set(solver.SufficientAssumptionsForInfeasibility())
-    texts = [text for lit, text in m.assumptions if lit.Index() in found]
-    kept = [lit.Index() for lit, _ in m.assumptions if lit.Index() in found]
-    rules: list[str] = []
-    for rule in RULES:
-        relaxed = build_model(spec, assume=True, skip_rules=frozenset({rule.id}))
+    found = set(solver.sufficient_assumptions_for_infeasibility())
+    texts = [text for lit, text in m.assumptions if lit.index in found]
+
+    def conflicts(skip: frozenset[str]) -> bool:
+        relaxed = build_model(spec, assume=True, skip_rules=skip)
         add_fairness(relaxed, Objective())
-        index = {text: lit.Index() for lit, text in relaxed.assumptions}
-        wanted = [index[t] for t in texts if t in index]
-        if len(wanted) != len(kept):
-            continue
-        if _feasible(relaxed, PROBE_SECONDS / 4, wanted) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            rules.append(f"{rule.id} ({rule.citation})")
+        wanted = [lit for lit, text in relaxed.assumptions if text in texts]
+        return _feasible(relaxed, PROBE_SECONDS / 4, wanted) == cp_model.INFEASIBLE
+
+    # deletion filter: drop every rule the conflict does not need; what is left is a
+    # minimal set of rules that, with the core above, admits no rota
+    dropped: frozenset[str] = frozenset()
+    for rule in RULES:
+        if conflicts(dropped | {rule.id}):
+            dropped |= {rule.id}
+    rules = [f"{r.id} ({r.citation})" for r in RULES if r.id not in dropped]
     return texts, rules
 
 
@@ -175,10 +179,10 @@ def extra_doctors(spec: Spec, most: int = 4) -> str | None:
 def explain(spec: Spec, result: object) -> list[str]:
     status = getattr(result, "status", "")
     if status == "UNKNOWN":
-        why = getattr(result, "stopped", "") or "the time limit"
+        why = getattr(result, "stopped", "") or "the time limit was reached first"
         return [
-            f"no rota was found before {why}; this does not prove that none exists: raise"
-            " --time-limit, or relax the cover or fairness bands"
+            f"no rota found: {why}. This does not prove that none exists: raise"
+            " --time-limit, or relax the cover or the fairness bands"
         ]
     if status == "MODEL_INVALID":
         return ["the model was invalid (a bug): please report it with the spec"]

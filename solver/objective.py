@@ -20,9 +20,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rota_solve.solver.cpmodel import RotaModel
+from rota_solve.solver.cpmodel import Candidate, RotaModel
 from rota_solve.solver.pay import enhanced_minutes, round_pence, weekend_band
-from rota_solve.solver.ruleset import load_pay_year
+from rota_solve.solver.ruleset import PayRules, load_pay_year
 
 ELEMENTS = (
     "basic",
@@ -58,12 +58,12 @@ def _rounded(
     when: list[Any] | None = None,
 ) -> cp_model.IntVar:
     """q = round_half_up(num / den), optionally only where `when` holds (else q = 0)."""
-    q = model.NewIntVar(0, max(0, ub), name)
-    a = model.Add(2 * den * q <= 2 * num + den)
-    b = model.Add(2 * num + den <= 2 * den * q + 2 * den - 1)
+    q = model.new_int_var(0, max(0, ub), name)
+    a = model.add(2 * den * q <= 2 * num + den)
+    b = model.add(2 * num + den <= 2 * den * q + 2 * den - 1)
     if when:
-        a.OnlyEnforceIf(when)
-        b.OnlyEnforceIf(when)
+        a.only_enforce_if(when)
+        b.only_enforce_if(when)
     return q
 
 
@@ -90,10 +90,19 @@ def allowance_flags(m: RotaModel, doctor: str) -> list[Any]:
         if len(vars_) == 1:
             out.append(vars_[0])
             continue
-        w = m.model.NewBoolVar(f"allowance_weekend[{doctor}|{sat}]")
-        m.model.AddMaxEquality(w, vars_)
+        w = m.model.new_bool_var(f"allowance_weekend[{doctor}|{sat}]")
+        m.model.add_max_equality(w, vars_)
+        for day in days:  # redundant cuts: w covers a whole day's duties
+            flag = m.flag(doctor, day, "any")
+            if flag is not None:
+                m.model.add(w >= flag)
         out.append(w)
     return out
+
+
+def duty_enhanced(c: Candidate, pay: PayRules) -> Fraction:
+    it = c.item
+    return enhanced_minutes(it.start, it.end, c.shift.on_call, c.shift.work_minutes, pay)
 
 
 def add_pay(m: RotaModel) -> Objective:
@@ -112,14 +121,14 @@ def add_pay(m: RotaModel) -> Objective:
         ltft = doc.ltft < 1
         terms: dict[str, Any] = {}
         max_t = sum(c.shift.work_minutes for c in cands)
-        t = model.NewIntVar(0, max_t, f"minutes[{doctor}]")
-        model.Add(t == sum(c.shift.work_minutes * c.var for c in cands))
+        t = model.new_int_var(0, max_t, f"minutes[{doctor}]")
+        model.add(t == sum(c.shift.work_minutes * c.var for c in cands))
 
         # basic: constant, or pro rata to hours up to 40 a week for LTFT
         mm: Any = cap  # minutes paid as basic
         if ltft:
-            mm = model.NewIntVar(0, cap, f"basic_minutes[{doctor}]")
-            model.AddMinEquality(mm, [t, cap])
+            mm = model.new_int_var(0, cap, f"basic_minutes[{doctor}]")
+            model.add_min_equality(mm, [t, cap])
             terms["basic"] = _rounded(
                 model, f"basic[{doctor}]", salary_pence * mm, cap, salary_pence + 1
             )
@@ -127,8 +136,8 @@ def add_pay(m: RotaModel) -> Objective:
             terms["basic"] = salary_pence
         # additional rostered hours
         if max_t > cap:
-            x = model.NewIntVar(0, max_t - cap, f"extra_minutes[{doctor}]")
-            model.AddMaxEquality(x, [t - cap, 0])
+            x = model.new_int_var(0, max_t - cap, f"extra_minutes[{doctor}]")
+            model.add_max_equality(x, [t - cap, 0])
             ub = round_pence(Fraction(salary_pence * (max_t - cap), cap)) + 1
             terms["additional_hours"] = _rounded(
                 model, f"additional[{doctor}]", salary_pence * x, cap, ub
@@ -159,19 +168,19 @@ def add_pay(m: RotaModel) -> Objective:
         # weekend allowance: a step in the number of allowance weekends, one Boolean a step
         flags = allowance_flags(m, doctor)
         if flags and total_weekends:
-            w = model.NewIntVar(0, len(flags), f"allowance_weekends[{doctor}]")
-            model.Add(w == sum(flags))
-            steps = [model.NewBoolVar(f"weekends={k}[{doctor}]") for k in range(len(flags) + 1)]
-            model.AddExactlyOne(steps)
-            model.Add(w == sum(k * z for k, z in enumerate(steps)))
+            w = model.new_int_var(0, len(flags), f"allowance_weekends[{doctor}]")
+            model.add(w == sum(flags))
+            steps = [model.new_bool_var(f"weekends={k}[{doctor}]") for k in range(len(flags) + 1)]
+            model.add_exactly_one(steps)
+            model.add(w == sum(k * z for k, z in enumerate(steps)))
             if ltft:
-                q = model.NewIntVar(0, salary_pence, f"weekend[{doctor}]")
+                q = model.new_int_var(0, salary_pence, f"weekend[{doctor}]")
                 for k, z in enumerate(steps):
                     pct = Fraction(str(weekend_band(k, total_weekends, pay)))
                     num = salary_pence * pct.numerator * mm
                     den = cap * 100 * pct.denominator
                     part = _rounded(model, f"weekend{k}[{doctor}]", num, den, salary_pence, [z])
-                    model.Add(q == part).OnlyEnforceIf(z)
+                    model.add(q == part).only_enforce_if(z)
                 terms["weekend_allowance"] = q
             else:
                 values = [
@@ -186,8 +195,8 @@ def add_pay(m: RotaModel) -> Objective:
         # on-call availability allowance: any on-call period
         calls = [c.var for c in cands if c.shift.on_call]
         if calls:
-            has = model.NewBoolVar(f"on_call[{doctor}]")
-            model.AddMaxEquality(has, calls)
+            has = model.new_bool_var(f"on_call[{doctor}]")
+            model.add_max_equality(has, calls)
             if ltft:
                 q = _rounded(
                     model,
@@ -197,7 +206,7 @@ def add_pay(m: RotaModel) -> Objective:
                     salary_pence,
                     [has],
                 )
-                model.Add(q == 0).OnlyEnforceIf(has.Not())
+                model.add(q == 0).only_enforce_if(has.negated())
                 terms["on_call_allowance"] = q
             else:
                 terms["on_call_allowance"] = round_pence(salary_pence * oc_frac) * has
@@ -219,43 +228,76 @@ def add_requests(m: RotaModel, obj: Objective) -> None:
             vars_ = [c.var for c in m.day_candidates(r.doctor, day, "any")]
             if not vars_:
                 continue  # met whatever happens
-            unmet = m.model.NewBoolVar(f"unmet[{r.row}]")
-            m.model.AddMaxEquality(unmet, vars_)
+            unmet: Any = m.model.new_bool_var(f"unmet[{r.row}]")  # any duty that day
+            m.model.add_max_equality(unmet, vars_)
         else:
             var = m.x.get((r.doctor, day, r.shift))
             if var is None:
                 obj.requests.append((r, pence, 1))  # cannot be met (cover, leave, grade)
                 continue
-            unmet = var.Not()
+            unmet = var.negated()
         obj.requests.append((r, pence, unmet))
 
 
 def fair_shares(m: RotaModel) -> dict[str, dict[str, Fraction]]:
-    """Each doctor's LTFT pro-rata share of nights, weekend duties and hours: every cover need
-    is shared among the doctors who may fill it, in proportion to their LTFT fraction."""
+    """Each doctor's pro-rata share of nights, weekend duties and hours.
+
+    A doctor's weight is their LTFT fraction times the share of the period they are not on
+    leave. Nights and weekend duties: every cover need is shared among the doctors who may
+    fill it, by weight. Hours: doctors who can stand in for one another (linked through the
+    cover needs they may fill, a tier such as the SHO rota) share their tier's hours by
+    weight, so everyone on a tier works the same pro-rata average week."""
+    names = m.doctors()
     shares: dict[str, dict[str, Fraction]] = {
         d: {"nights": Fraction(0), "weekend_duties": Fraction(0), "minutes": Fraction(0)}
-        for d in m.doctors()
+        for d in names
     }
-    ltft = {d.name: Fraction(str(d.ltft)) for d in m.spec.doctors}
+    weight = {
+        d.name: Fraction(str(d.ltft)) * (m.days - len(m.spec.leave_days(d.name))) / m.days
+        for d in m.spec.doctors
+    }
     night = m.matches("night")
+    parent = {d: d for d in names}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    tier_minutes: dict[str, Fraction] = {}
+    needs = []
     for need in m.spec.cover:
         if need.doctors == 0:
             continue
-        able = [d for d in m.doctors() if (d, need.day, need.code) in m.x]
-        weight = sum((ltft[d] for d in able), Fraction(0))
-        if not weight:
+        able = [d for d in names if (d, need.day, need.code) in m.x]
+        if not able:
             continue
+        for d in able[1:]:
+            parent[root(d)] = root(able[0])
+        needs.append((need, able))
+    for need, able in needs:
+        total = sum((weight[d] for d in able), Fraction(0))
         shift = m.spec.shift(need.code)
+        tier = root(able[0])
+        tier_minutes[tier] = tier_minutes.get(tier, Fraction(0)) + need.doctors * shift.work_minutes
+        if not total:
+            continue
         it = m.item("", need.day, shift)
         weekend = m.period.weekday(need.day) >= 5
         for d in able:
-            part = need.doctors * ltft[d] / weight
-            shares[d]["minutes"] += part * shift.work_minutes
+            part = need.doctors * weight[d] / total
             if night(it):
                 shares[d]["nights"] += part
             if weekend:
                 shares[d]["weekend_duties"] += part
+    tier_weight: dict[str, Fraction] = {}
+    for d in names:
+        tier_weight[root(d)] = tier_weight.get(root(d), Fraction(0)) + weight[d]
+    for d in names:
+        t = root(d)
+        if tier_weight[t]:
+            shares[d]["minutes"] = tier_minutes.get(t, Fraction(0)) * weight[d] / tier_weight[t]
     return shares
 
 
@@ -281,20 +323,20 @@ def add_fairness(m: RotaModel, obj: Objective) -> None:
             if f.hard and counts[key]:
                 total = sum(counts[key])
                 text = f"fairness: {doctor}'s {key.replace('_', ' ')} within {lo}..{hi}"
-                m.guard(m.model.Add(total >= lo), text)
-                m.guard(m.model.Add(total <= hi), text)
+                m.guard(m.model.add(total >= lo), text)
+                m.guard(m.model.add(total <= hi), text)
         b = Fraction(str(f.hours_band)) * 60 * weeks
         lo = max(0, math.floor(share["minutes"] - b))
         hi = math.ceil(share["minutes"] + b)
         bounds["minutes"] = (lo, hi)
         if f.hard and cands:
-            total = sum(c.shift.work_minutes * c.var for c in cands)
+            minutes: Any = sum(c.shift.work_minutes * c.var for c in cands)
             text = (
                 f"fairness: {doctor}'s hours within {lo / 60 / weeks:.1f}..{hi / 60 / weeks:.1f}"
                 " a week"
             )
-            m.guard(m.model.Add(total >= lo), text)
-            m.guard(m.model.Add(total <= hi), text)
+            m.guard(m.model.add(minutes >= lo), text)
+            m.guard(m.model.add(minutes <= hi), text)
         obj.fairness[doctor] = bounds
 
 
@@ -303,5 +345,5 @@ def add_objective(m: RotaModel, *, fairness: bool = True) -> Objective:
     add_requests(m, obj)
     if fairness:
         add_fairness(m, obj)
-    m.model.Minimize(obj.pay_expr() + obj.penalty_expr())
+    m.model.minimize(obj.pay_expr() + obj.penalty_expr())
     return obj

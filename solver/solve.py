@@ -90,7 +90,7 @@ def configure(solver: cp_model.CpSolver, spec: Spec, *, time_limit: float | None
     params = solver.parameters
     for key, value in conf["parameters"].items():
         if key == "subsolvers":
-            params.subsolvers.extend(value if spec.solve.workers >= len(value) else value[:1])
+            params.subsolvers.extend(value)
         else:
             setattr(params, key, value)
     params.num_workers = spec.solve.workers
@@ -112,14 +112,14 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
         self.progress.seconds = time.monotonic() - self.t0
-        self.progress.cost = int(self.Value(self.obj.pay_expr()))
-        self.progress.bound = int(self.BestObjectiveBound())
+        self.progress.cost = int(self.value(self.obj.pay_expr()))
+        self.progress.bound = int(self.best_objective_bound)
         if self.on_progress is not None:
             self.on_progress(self.progress)
 
 
 def _value(solver: cp_model.CpSolver, term: Any) -> int:
-    return int(term) if isinstance(term, int) else int(solver.Value(term))
+    return int(term) if isinstance(term, int) else int(solver.value(term))
 
 
 def solve(
@@ -132,7 +132,7 @@ def solve(
     t0 = time.monotonic()
     m: RotaModel = build_model(spec)
     obj = add_objective(m, fairness=spec.fairness.hard if fairness is None else fairness)
-    proto = m.model.Proto()
+    proto = m.model.proto
     size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
     solver = cp_model.CpSolver()
     guard = configure(solver, spec, time_limit=time_limit)
@@ -151,7 +151,7 @@ def solve(
     def stop(signum: int, frame: FrameType | None) -> None:
         nonlocal interrupted
         interrupted = True
-        solver.StopSearch()
+        solver.stop_search()
 
     previous = signal.getsignal(signal.SIGINT)
     try:
@@ -159,12 +159,12 @@ def solve(
     except ValueError:  # not the main thread: no Ctrl-C handling
         previous = None
     try:
-        status = solver.Solve(m.model, watcher)
+        status = solver.solve(m.model, watcher)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
     seconds = time.monotonic() - t0
-    name = solver.StatusName(status)
+    name = solver.status_name(status)
     result = BuildResult(
         spec=spec,
         status=name,
@@ -182,12 +182,12 @@ def solve(
     if status == cp_model.FEASIBLE:
         if interrupted:
             result.stopped = "interrupted (Ctrl-C)"
-        elif solver.WallTime() >= guard * 0.99:
+        elif solver.wall_time >= guard * 0.99:
             result.stopped = "wall-clock guard"
             result.reproducible = False
         else:
             result.stopped = "time limit"
-    duties = m.duties(lambda v: int(solver.Value(v)))
+    duties = m.duties(lambda v: int(solver.value(v)))
     rota = Rota(
         period=spec.period,
         doctors={d.name: d for d in spec.doctors},
@@ -205,9 +205,9 @@ def solve(
         p * _value(solver, u) if not isinstance(u, int) else p * u for _, p, u in obj.requests
     )
     result.unmet_requests = [
-        r for r, _, u in obj.requests if (u if isinstance(u, int) else solver.Value(u))
+        r for r, _, u in obj.requests if (u if isinstance(u, int) else solver.value(u))
     ]
-    best_bound = solver.BestObjectiveBound()
+    best_bound = solver.best_objective_bound
     result.bound_pence = max(0, int(best_bound) - result.penalty_pence)
     if status == cp_model.OPTIMAL:
         result.bound_pence = result.cost_pence

@@ -1,0 +1,232 @@
+"""`build`: small instances with optima worked out by hand, the model agreeing with the
+checker (on the hand-made rule cases, on the first and last day and across the cycle's end,
+and on random rotas), the objective equal to the pay calculator's total, reproducibility,
+the output workbook, and the explanation when no rota exists.
+
+FY1 2025/26 basic is 38,831 (NP1); FY1 hourly rate 38,831 / 40 = 970.775.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+from ortools.sat.python import cp_model
+
+from rota_solve.solver.checker import check_rota
+from rota_solve.solver.cpmodel import build_model
+from rota_solve.solver.rota import Doctor, Duty, Rota
+from rota_solve.solver.solve import solve
+from rota_solve.solver.spec import ShiftType, Spec
+from tests.helpers import MONDAY
+from tests.spec_helpers import make_spec, shift
+from tests.test_rules import CASES, Case
+
+FY1 = 38_831.00
+D8 = shift("D", "08:00", 480)  # 08:00-16:00
+LD = shift("LD", "08:00", 720)  # 08:00-20:00
+N12 = shift("N", "20:00", 720)  # 20:00-08:00
+
+
+def fy1(n: int, **kw: object) -> list[Doctor]:
+    return [Doctor(f"Dr {chr(65 + i)}", grade="FY1", **kw) for i in range(n)]  # type: ignore[arg-type]
+
+
+def optimum(spec: Spec) -> float:
+    result = solve(spec)
+    assert result.status == "OPTIMAL", result.status
+    assert result.check is not None and result.check.compliant
+    # the solver's objective is the pay calculator's total for the rota it returns
+    assert result.cost_pence == round(sum(p.total for p in result.check.pay) * 100)  # type: ignore[misc]
+    assert result.cost is not None
+    return result.cost
+
+
+# -- optima by hand, one per family of the pay rules and limits ---------------------------
+
+
+def test_optimum_cover_only() -> None:
+    # Mon-Fri days of 8 h for two FY1s, one week: no additional hours, nights or weekends.
+    spec = make_spec([D8], {"D": [0, 1, 2, 3, 4]}, fy1(2))
+    assert optimum(spec) == 2 * FY1  # 77,662.00
+
+
+def test_optimum_additional_hours_are_avoided() -> None:
+    # Five 12 h long days (60 h) for two FY1s: 36 h + 24 h costs nothing extra; giving one
+    # doctor 48 h would cost 8 x 970.775 = 7,766.20. Optimum: 2 x basic.
+    spec = make_spec([LD], {"LD": [0, 1, 2, 3, 4]}, fy1(2), fairness=False)
+    assert optimum(spec) == 2 * FY1
+
+
+def test_optimum_additional_hours_when_unavoidable() -> None:
+    # One FY1 alone works four 12 h days = 48 h: 8 additional hours = 8 x 970.775 = 7,766.20.
+    spec = make_spec([LD], {"LD": [0, 1, 2, 3]}, fy1(1), fairness=False)
+    assert optimum(spec) == pytest.approx(FY1 + 7_766.20)
+
+
+def test_optimum_night_enhancement() -> None:
+    # Mon and Tue nights 20:00-08:00, whole shift enhanced (starts 20:00, >= 8 h): 24 h a
+    # week x 970.775 x 0.37 = 8,620.482 -> 8,620.48 however they are shared.
+    spec = make_spec([N12], {"N": [0, 1]}, fy1(2))
+    assert optimum(spec) == pytest.approx(2 * FY1 + 8_620.48)
+
+
+@pytest.mark.parametrize(("rules", "percent"), [("2019", 15), ("2016", 10)])
+def test_optimum_weekend_allowance(rules: str, percent: int) -> None:
+    # Two weeks, a Saturday and a Sunday day each week, two FY1s. Weekends at most 1 in 2,
+    # so each works one weekend: 1 in 2 = 15 % (2019) or 10 % (2016) of basic each.
+    spec = make_spec([D8], {"D": [5, 6, 12, 13]}, fy1(2), weeks=2, repeats=True, rules=rules)
+    assert optimum(spec) == pytest.approx(2 * FY1 * (1 + percent / 100))
+
+
+def test_optimum_on_call() -> None:
+    # One non-resident on-call 17:00-09:00 (16 h) on Monday with 2 h expected work. The
+    # doctor on call gets 8 % of basic (3,106.48); the 2 h spread over 16 h put 10/16 of it in
+    # 21:00-07:00: 1.25 h x 970.775 x 0.37 = 448.98.
+    oc = shift("OC", "17:00", 960, on_call=True, work=120)
+    spec = make_spec([oc], {"OC": [0]}, fy1(2), fairness=False)
+    assert optimum(spec) == pytest.approx(2 * FY1 + 3_106.48 + 448.98)
+
+
+def test_optimum_ltft_with_and_without_fairness() -> None:
+    # A full-timer and an LTFT 0.5 share Mon-Fri 8 h days (40 h). LTFT basic is pro rata to
+    # hours, so the cheapest rota gives everything to the full-timer: 38,831 + 0 + the LTFT
+    # allowance 1,000 = 39,831.00.
+    docs = [Doctor("Dr F", grade="FY1"), Doctor("Dr L", grade="FY1", ltft=0.5)]
+    spec = make_spec([D8], {"D": [0, 1, 2, 3, 4]}, docs, fairness=False)
+    assert optimum(spec) == pytest.approx(FY1 + 1_000)
+    # Fair shares: Dr L 40 x 0.5 / 1.5 = 13.3 h +/- 4 h -> at least 9.3 h: 2 shifts; Dr F
+    # 26.7 +/- 4 -> at most 30.7 h: 3 shifts. Dr L's basic 38,831 x 16 / 40 = 15,532.40.
+    spec = make_spec([D8], {"D": [0, 1, 2, 3, 4]}, docs, fairness=True)
+    assert optimum(spec) == pytest.approx(FY1 + 15_532.40 + 1_000)
+
+
+# -- the model accepts a fixed rota exactly when the checker finds no breach ------------
+
+
+def _accepts(spec: Spec, duties: list[Duty]) -> bool:
+    m = build_model(spec, demand="all")
+    m.fix(duties)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    status = solver.solve(m.model)
+    # a time-out or MODEL_INVALID is never read as "infeasible"
+    assert status in (cp_model.OPTIMAL, cp_model.INFEASIBLE), solver.status_name(status)
+    return status == cp_model.OPTIMAL
+
+
+def _case_spec(case: Case, duties: list[Duty], *, repeats: bool) -> Spec:
+    types: dict[tuple[int, int, bool, int], ShiftType] = {}
+    for d in duties:
+        key = (
+            d.start.hour * 60 + d.start.minute,
+            round(d.hours * 60),
+            d.on_call,
+            round((d.work_hours or 0) * 60),
+        )
+        types.setdefault(
+            key,
+            ShiftType(
+                code=f"S{len(types)}",
+                start=key[0],
+                minutes=key[1],
+                on_call=key[2],
+                work_minutes=key[3] if key[2] else key[1],
+            ),
+        )
+    spec = make_spec(
+        list(types.values()), {}, [Doctor("Dr A")], weeks=4, repeats=repeats, rules=case.rules
+    )
+    return spec
+
+
+def _as_candidates(spec: Spec, duties: list[Duty]) -> list[Duty]:
+    out = []
+    for d in duties:
+        key = (d.start.hour * 60 + d.start.minute, round(d.hours * 60), d.on_call)
+        st = next(s for s in spec.shifts if (s.start, s.minutes, s.on_call) == key)
+        out.append(st.duty(d.doctor, d.start.date()))
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+@pytest.mark.parametrize("where", ["first day", "last day", "across the cycle end"])
+def test_model_agrees_with_checker_on_rule_cases(case: Case, where: str) -> None:
+    days = 28
+    repeats = where == "across the cycle end"
+    for duties_spec, compliant in ((case.passing, True), (case.failing, False)):
+        last = max(d.day for d in duties_spec)
+        if where == "first day":
+            offset = 0
+        elif where == "last day":
+            offset = days - 1 - last
+            if case.weekly:
+                offset -= offset % 7
+        else:
+            span = max(d.day for d in case.failing) + 1
+            offset = days - 7 if case.weekly else days - max(1, span // 2)
+        duties = [d.duty("Dr A", MONDAY, offset, days if repeats else None) for d in duties_spec]
+        spec = _case_spec(case, duties, repeats=repeats)
+        rota = Rota(spec.period, {"Dr A": Doctor("Dr A")}, duties, case.rules, "2025/26")
+        by_checker = not check_rota(rota).breaches
+        if not compliant:
+            assert not by_checker  # the failing case breaks at least its own rule
+        assert _accepts(spec, _as_candidates(spec, duties)) == by_checker
+
+
+RANDOM_SHIFTS = [
+    shift("D", "08:00", 510),
+    shift("LD", "08:00", 750),
+    shift("N", "20:00", 750),
+    shift("E", "13:00", 659),
+    shift("OC", "17:00", 960, True, 300),
+    shift("W", "09:00", 1440, True, 600),
+    shift("X", "19:30", 750),
+    shift("L", "07:00", 840),
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_model_agrees_with_checker_on_random_rotas(seed: int) -> None:
+    rnd = random.Random(seed)
+    weeks = rnd.choice([1, 2, 3])
+    docs = [Doctor("A", grade="FY1"), Doctor("B", grade="ST4", opted_out=rnd.random() < 0.3)]
+    spec = make_spec(
+        RANDOM_SHIFTS,
+        {},
+        docs,
+        weeks=weeks,
+        repeats=rnd.random() < 0.5,
+        rules=rnd.choice(["2016", "2019"]),
+    )
+    density = rnd.choice([0.01, 0.02, 0.03, 0.05, 0.08])
+    duties = [
+        s.duty(d.name, spec.period.start + timedelta(days=day))
+        for d in docs
+        for day in range(spec.period.days)
+        for s in RANDOM_SHIFTS
+        if (s.code not in ("X", "L") or rnd.random() < 0.05) and rnd.random() < density
+    ]
+    rota = Rota(spec.period, {d.name: d for d in docs}, duties, spec.rules, "2025/26")
+    assert _accepts(spec, duties) == (not check_rota(rota).breaches)
+
+
+# -- reproducible ------------------------------------------------------------------------
+
+
+def test_same_seed_and_workers_give_the_same_rota() -> None:
+    spec = make_spec(
+        [D8, LD, N12],
+        {"D": [0, 1, 2, 3, 4, 7, 8, 9, 10, 11], "LD": "all", "N": "all"},
+        fy1(7),
+        weeks=2,
+        repeats=True,
+        time_limit=2.0,
+    )
+    a = solve(spec)
+    b = solve(spec)
+    assert a.rota is not None and b.rota is not None
+    key = sorted((d.doctor, d.start, d.shift) for d in a.rota.duties)
+    assert key == sorted((d.doctor, d.start, d.shift) for d in b.rota.duties)
+    assert a.cost_pence == b.cost_pence

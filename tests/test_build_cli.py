@@ -1,0 +1,286 @@
+"""`rota-solve build` from the command line: spec validation, exit codes, the JSON line,
+the output workbook (re-read by `check`, opened by LibreOffice), atomic writing, and the
+explanation when no compliant rota exists."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from rota_solve.solver.cli import app
+from tests.conftest import ROOT
+from tests.spec_helpers import write_spec
+
+RUNNER = CliRunner()
+
+
+def build(*args: str) -> tuple[int, str]:
+    result = RUNNER.invoke(app, ["build", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("build")
+    spec = write_spec(
+        tmp / "spec.xlsx",
+        extra={
+            "Leave": [
+                ["doctor", "from", "to", "type"],
+                ["Dr 1", "2026-08-10", "2026-08-11", "annual"],
+            ],
+            "Requests": [["doctor", "date", "shift", "weight"], ["Dr 2", "2026-08-08", "off", 1]],
+            "Fixed": [["doctor", "date", "shift"], ["Dr 3", "2026-08-04", "N"]],
+        },
+    )
+    out = tmp / "rota.xlsx"
+    code, output = build(str(spec), "-o", str(out), "--json", "--time-limit", "3")
+    assert code == 0, output
+    return spec, out, json.loads(output.strip().splitlines()[-1])
+
+
+def test_build_writes_a_rota_that_check_passes(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, out, js = built
+    assert list(js) == ["status", "cost", "bound", "gap", "seconds", "output"]
+    assert js["status"] in ("OPTIMAL", "FEASIBLE") and js["output"] == str(out)
+    result = RUNNER.invoke(app, ["check", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    checked = json.loads(result.stdout)
+    assert checked["compliant"] is True
+    assert sum(p["total"] for p in checked["pay"]) == pytest.approx(js["cost"])
+
+
+def test_output_workbook_sheets(built: tuple[Path, Path, dict[str, Any]]) -> None:
+    _, out, _ = built
+    wb = load_workbook(out)
+    assert set(wb.sheetnames) == {
+        "Rota",
+        "Summary",
+        "Assignments",
+        "Doctors",
+        "Settings",
+        "Pay",
+        "Cover",
+        "Checks",
+    }
+    rows = list(wb["Assignments"].iter_rows(values_only=True))
+    duties = {(r[0], r[1].date(), r[2]) for r in rows[1:]}
+    assert ("Dr 3", __import__("datetime").date(2026, 8, 4), "N") in duties  # Fixed kept
+    assert not any(
+        r[0] == "Dr 1" and str(r[1])[:10] in ("2026-08-10", "2026-08-11") for r in rows[1:]
+    )
+    grid = list(wb["Rota"].iter_rows(values_only=True))
+    dr1 = next(r for r in grid if r[0] == "Dr 1")
+    assert "leave" in dr1
+    cover = list(wb["Cover"].iter_rows(values_only=True))
+    for r in cover[1:]:
+        pairs = list(zip(r[2::2], r[3::2], strict=True))
+        assert all(req == got for req, got in pairs)
+    summary = dict(r[:2] for r in wb["Summary"].iter_rows(values_only=True))
+    assert summary["seed"] == 0 and summary["workers"] == 2
+    assert summary["rules"] == "2019"
+    checks = [r[0] for r in wb["Checks"].iter_rows(values_only=True)]
+    assert any(str(c).startswith("No breach") for c in checks)
+
+
+def test_spec_is_never_overwritten(
+    built: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    spec, _, _ = built
+    copy = tmp_path / "spec.xlsx"
+    shutil.copy(spec, copy)
+    before = hashlib.sha256(copy.read_bytes()).hexdigest()
+    code, output = build(str(copy), "-o", str(copy))
+    assert code == 2 and "is the spec" in " ".join(output.split())
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_output(
+    built: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    _, out, _ = built
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "lo-out"),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    converted = tmp_path / "lo-out" / out.name
+    assert proc.returncode == 0 and converted.exists(), proc.stdout + proc.stderr
+    wb = load_workbook(converted)
+    assert {
+        "Rota",
+        "Assignments",
+        "Doctors",
+        "Settings",
+        "Pay",
+        "Cover",
+        "Checks",
+        "Summary",
+    } <= set(wb.sheetnames)
+    # what LibreOffice saved back is still a rota check can read, and it is still compliant
+    result = RUNNER.invoke(app, ["check", str(converted), "--json"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {
+                "shifts": [["N", "Night", "19:30", "08:00", "no", None]],
+                "cover": [["N", "All", 1, None]],
+            },
+            ["sheet Shifts, row 2, column start", "designed to avoid", "Start it at 20:00"],
+        ),
+        (
+            {
+                "shifts": [["N", "Night", "00:30", "09:00", "no", None]],
+                "cover": [["N", "All", 1, None]],
+            },
+            ["sheet Shifts, row 2, column start", "Start it at 00:00"],
+        ),
+        (
+            {
+                "shifts": [["L", "Long", "08:00", "22:00", "no", None]],
+                "cover": [["L", "All", 1, None]],
+            },
+            ["sheet Shifts, row 2, column end", "over 13 h"],
+        ),
+        (
+            {
+                "shifts": [["OC", "On call", "08:00", "09:00", "yes", 5]],
+                "cover": [["OC", "All", 1, None]],
+            },
+            ["sheet Shifts, row 2, column expected_work_hours", "does not fit in the 1 h"],
+        ),
+        (
+            {
+                "shifts": [["OC", "On call", "17:00", "09:00", "yes", None]],
+                "cover": [["OC", "All", 1, None]],
+            },
+            ["sheet Shifts, row 2, column expected_work_hours", "required"],
+        ),
+        (
+            {"cover": [["X", "All", 1, None]]},
+            ["sheet Cover, row 2, column shift", "'X' is not a code"],
+        ),
+        (
+            {"cover": [["D", "Someday", 1, None]]},
+            ["sheet Cover, row 2, column days", "is not a day"],
+        ),
+        ({"cover": [["D", "All", 1, "FY7"]]}, ["sheet Cover, row 2, column grades", "FY7"]),
+        (
+            {"doctors": [["Dr A", "Registrar", 1, "no", None, "yes", "yes"]]},
+            ["sheet Doctors, row 2, column grade", "no nodal point"],
+        ),
+        (
+            {"doctors": [["Dr A", "FY1", 1.2, "no", None, "yes", "yes"]]},
+            ["sheet Doctors, row 2, column ltft"],
+        ),
+        ({"settings": {"weeks": 2}}, ["start_date", "required"]),
+        ({"drop": ("Cover",)}, ["missing sheet 'Cover'"]),
+        (
+            {"extra": {"Leave": [["doctor", "from", "to"], ["Dr 1", "2026-08-10", "2026-08-01"]]}},
+            ["sheet Leave, row 2, column to", "before"],
+        ),
+        (
+            {"extra": {"Fixed": [["doctor", "date", "shift"], ["Dr 9", "2026-08-10", "D"]]}},
+            ["sheet Fixed, row 2, column doctor", "not on the Doctors sheet"],
+        ),
+        (
+            {"extra": {"Requests": [["doctor", "date", "shift"], ["Dr 1", "2027-01-01", "D"]]}},
+            ["sheet Requests, row 2, column date", "outside the rota period"],
+        ),
+    ],
+)
+def test_bad_specs_are_refused_naming_the_cell(
+    tmp_path: Path, kwargs: dict[str, Any], expected: list[str]
+) -> None:
+    spec = write_spec(tmp_path / "spec.xlsx", **kwargs)
+    before = spec.read_bytes()
+    code, output = build(str(spec), "-o", str(tmp_path / "out.xlsx"))
+    flat = " ".join(output.split())
+    assert code == 2, flat
+    for text in expected:
+        assert text in flat, flat
+    assert "Traceback" not in output
+    assert not (tmp_path / "out.xlsx").exists()
+    assert spec.read_bytes() == before
+
+
+def test_no_rota_capacity_says_why(tmp_path: Path) -> None:
+    doctors = [[f"Dr {i}", "FY1", 1, "no", None, "yes", "yes"] for i in range(4)]
+    spec = write_spec(tmp_path / "spec.xlsx", doctors=doctors)
+    code, output = build(str(spec), "-o", str(tmp_path / "out.xlsx"))
+    flat = " ".join(output.split())
+    assert code == 1
+    assert "No compliant rota" in flat and "max_avg_weekly_hours" in flat
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_no_rota_names_the_conflict_and_the_rules(tmp_path: Path) -> None:
+    doctors = [[f"Dr {c}", "FY1", 1, "no", None, "yes", "yes"] for c in "ABCD"]
+    spec = write_spec(
+        tmp_path / "spec.xlsx",
+        doctors=doctors,
+        cover=[["N", "All", 1, None], ["D", "Weekdays", 1, None]],
+        settings={"start_date": "2026-08-03", "weeks": 2, "fairness": "soft"},
+        extra={
+            "Fixed": [
+                ["doctor", "date", "shift"],
+                ["Dr A", "2026-08-03", "N"],
+                ["Dr A", "2026-08-05", "D"],
+            ]
+        },
+    )
+    code, output = build(str(spec), "-o", str(tmp_path / "out.xlsx"), "--json")
+    assert code == 1
+    js = json.loads(output.strip().splitlines()[-1])
+    assert js["status"] == "INFEASIBLE" and js["output"] is None
+    why = " ".join(js["why"])
+    assert "Fixed row 2" in why and "Fixed row 3" in why
+    assert "rest_after_nights" in why
+
+
+def test_rules_option_overrides_the_spec(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path / "spec.xlsx")
+    out = tmp_path / "out.xlsx"
+    code, output = build(str(spec), "-o", str(out), "--rules", "2016", "--time-limit", "2")
+    assert code == 0, output
+    settings = dict(r[:2] for r in load_workbook(out)["Settings"].iter_rows(values_only=True))
+    assert settings["rules"] == "2016"
+    code, output = build(str(spec), "--rules", "2017")
+    assert code == 2 and "2017" in output
+
+
+@pytest.mark.parametrize("name", ["fy1-medicine-spec", "registrar-oncall-spec"])
+def test_examples_build_and_pass_check(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "rota.xlsx"
+    code, output = build(
+        str(ROOT / "examples" / f"{name}.xlsx"), "-o", str(out), "--time-limit", "5"
+    )
+    assert code == 0, output
+    result = RUNNER.invoke(app, ["check", str(out)])
+    assert result.exit_code == 0, result.output
