@@ -20,6 +20,8 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from rota_solve.constraints.weekend_frequency import weekend_window
+from rota_solve.solver.clock import DAY
 from rota_solve.solver.cpmodel import Candidate, RotaModel
 from rota_solve.solver.pay import enhanced_minutes, round_pence, weekend_band
 from rota_solve.solver.ruleset import PayRules, load_pay_year
@@ -92,6 +94,7 @@ def allowance_flags(m: RotaModel, doctor: str) -> list[Any]:
             continue
         w = m.model.new_bool_var(f"allowance_weekend[{doctor}|{sat}]")
         m.model.add_max_equality(w, vars_)
+        m.model.add(w <= sum(vars_))  # redundant: the LP sees the weekend needs a duty
         for day in days:  # redundant cuts: w covers a whole day's duties
             flag = m.flag(doctor, day, "any")
             if flag is not None:
@@ -105,7 +108,38 @@ def duty_enhanced(c: Candidate, pay: PayRules) -> Fraction:
     return enhanced_minutes(it.start, it.end, c.shift.on_call, c.shift.work_minutes, pay)
 
 
-def add_pay(m: RotaModel) -> Objective:
+def max_allowance_weekends(
+    m: RotaModel, doctor: str, bounds: dict[str, tuple[int, int]] | None
+) -> int:
+    """The most allowance weekends the doctor can have: each needs a duty starting on the
+    Saturday or Sunday, so no more than the doctor's fair band of weekend duties; and, where
+    every such duty works inside the weekend window, no more than 1 in 2 (weekend_frequency).
+    Capping the weekend-allowance steps here keeps the LP relaxation of the step tight."""
+    sats = m.period.saturdays()
+    most = len(sats)
+    if bounds is not None:
+        most = min(most, bounds["weekend_duties"][1])
+    lo, hi = weekend_window(m)
+
+    def works_in_its_weekend(c: Candidate) -> bool:
+        saturday = (c.day - (m.period.weekday(c.day) - 5)) * DAY
+        return c.item.start < saturday + hi and c.item.end > saturday + lo
+
+    starts = [c for c in m.candidates.get(doctor, []) if m.period.weekday(c.day) >= 5]
+    if all(works_in_its_weekend(c) for c in starts):
+        p = m.params("weekend_frequency")
+        most = min(most, len(sats) * int(p["max_worked"]) // int(p["out_of"]))
+    return most
+
+
+def add_pay(
+    m: RotaModel,
+    max_minutes: dict[str, int] | None = None,
+    bounds: dict[str, dict[str, tuple[int, int]]] | None = None,
+) -> Objective:
+    """The pay terms. `max_minutes` caps each doctor's worked minutes where other hard
+    constraints do (fairness): an LTFT doctor who cannot pass 40 h a week has basic pro rata
+    to all their hours, a linear term, which keeps the LP relaxation (the bound) tight."""
     obj = Objective()
     pay = m.rule_set.pay
     weeks = m.period.weeks
@@ -121,20 +155,14 @@ def add_pay(m: RotaModel) -> Objective:
         ltft = doc.ltft < 1
         terms: dict[str, Any] = {}
         max_t = sum(c.shift.work_minutes for c in cands)
+        if max_minutes is not None and doctor in max_minutes:
+            max_t = min(max_t, max_minutes[doctor])
         t = model.new_int_var(0, max_t, f"minutes[{doctor}]")
         model.add(t == sum(c.shift.work_minutes * c.var for c in cands))
 
-        # basic: constant, or pro rata to hours up to 40 a week for LTFT
-        mm: Any = cap  # minutes paid as basic
-        if ltft:
-            mm = model.new_int_var(0, cap, f"basic_minutes[{doctor}]")
-            model.add_min_equality(mm, [t, cap])
-            terms["basic"] = _rounded(
-                model, f"basic[{doctor}]", salary_pence * mm, cap, salary_pence + 1
-            )
-        else:
-            terms["basic"] = salary_pence
-        # additional rostered hours
+        # minutes over 40 h weeks, x = max(t - cap, 0): paid as additional hours; for LTFT the
+        # basic is paid on min(t, cap) = t - x, so that basic + additional is linear in t
+        x: Any = 0
         if max_t > cap:
             x = model.new_int_var(0, max_t - cap, f"extra_minutes[{doctor}]")
             model.add_max_equality(x, [t - cap, 0])
@@ -144,6 +172,18 @@ def add_pay(m: RotaModel) -> Objective:
             )
         else:
             terms["additional_hours"] = 0
+        mm: Any = cap  # minutes paid as basic: min(t, cap) for LTFT
+        if ltft and max_t <= cap:
+            mm = t
+        elif ltft:
+            mm = model.new_int_var(0, cap, f"basic_minutes[{doctor}]")
+            model.add_min_equality(mm, [t, cap])
+        if ltft:
+            terms["basic"] = _rounded(
+                model, f"basic[{doctor}]", salary_pence * mm, cap, salary_pence + 1
+            )
+        else:
+            terms["basic"] = salary_pence
         # night enhancement: exact enhanced minutes, scaled to whole numbers
         enh = [
             (
@@ -168,9 +208,13 @@ def add_pay(m: RotaModel) -> Objective:
         # weekend allowance: a step in the number of allowance weekends, one Boolean a step
         flags = allowance_flags(m, doctor)
         if flags and total_weekends:
-            w = model.new_int_var(0, len(flags), f"allowance_weekends[{doctor}]")
+            top = min(
+                len(flags),
+                max_allowance_weekends(m, doctor, bounds.get(doctor) if bounds else None),
+            )
+            w = model.new_int_var(0, top, f"allowance_weekends[{doctor}]")
             model.add(w == sum(flags))
-            steps = [model.new_bool_var(f"weekends={k}[{doctor}]") for k in range(len(flags) + 1)]
+            steps = [model.new_bool_var(f"weekends={k}[{doctor}]") for k in range(top + 1)]
             model.add_exactly_one(steps)
             model.add(w == sum(k * z for k, z in enumerate(steps)))
             if ltft:
@@ -181,13 +225,16 @@ def add_pay(m: RotaModel) -> Objective:
                     den = cap * 100 * pct.denominator
                     part = _rounded(model, f"weekend{k}[{doctor}]", num, den, salary_pence, [z])
                     model.add(q == part).only_enforce_if(z)
+                    # redundant lower bound the LP can use (McCormick on z x basic minutes)
+                    full = salary_pence * pct.numerator * cap
+                    model.add(2 * den * q >= 2 * num - den - 2 * full * (1 - z))
                 terms["weekend_allowance"] = q
             else:
                 values = [
                     round_pence(
                         salary_pence * Fraction(str(weekend_band(k, total_weekends, pay))) / 100
                     )
-                    for k in range(len(flags) + 1)
+                    for k in range(top + 1)
                 ]
                 terms["weekend_allowance"] = sum(v * z for v, z in zip(values, steps, strict=True))
         else:
@@ -207,6 +254,10 @@ def add_pay(m: RotaModel) -> Objective:
                     [has],
                 )
                 model.add(q == 0).only_enforce_if(has.negated())
+                num = salary_pence * oc_frac.numerator * mm
+                den = cap * oc_frac.denominator
+                full = salary_pence * oc_frac.numerator * cap
+                model.add(2 * den * q >= 2 * num - den - 2 * full * (1 - has))  # for the LP
                 terms["on_call_allowance"] = q
             else:
                 terms["on_call_allowance"] = round_pence(salary_pence * oc_frac) * has
@@ -301,47 +352,61 @@ def fair_shares(m: RotaModel) -> dict[str, dict[str, Fraction]]:
     return shares
 
 
+def fairness_bounds(m: RotaModel) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each doctor's band (lo, hi) of nights, weekend duties and worked minutes."""
+    f = m.spec.fairness
+    weeks = m.period.weeks
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for doctor, share in fair_shares(m).items():
+        bounds: dict[str, tuple[int, int]] = {}
+        for key, band in (("nights", f.nights_band), ("weekend_duties", f.weekends_band)):
+            b = Fraction(str(band))
+            bounds[key] = (max(0, math.floor(share[key] - b)), math.ceil(share[key] + b))
+        b = Fraction(str(f.hours_band)) * 60 * weeks
+        bounds["minutes"] = (
+            max(0, math.floor(share["minutes"] - b)),
+            math.ceil(share["minutes"] + b),
+        )
+        out[doctor] = bounds
+    return out
+
+
 def add_fairness(m: RotaModel, obj: Objective) -> None:
     """Hard fairness bands (spec.fairness): nights, weekend duties (duties starting on a
     Saturday or Sunday) and average weekly hours each within the band around the doctor's
     share: floor(share - band) <= count <= ceil(share + band)."""
-    f = m.spec.fairness
+    hard = m.spec.fairness.hard
     weeks = m.period.weeks
     night = m.matches("night")
-    for doctor, share in fair_shares(m).items():
+    for doctor, bounds in fairness_bounds(m).items():
         cands = m.candidates.get(doctor, [])
-        counts = {
+        counted: dict[str, Any] = {
             "nights": [c.var for c in cands if night(c.item)],
             "weekend_duties": [c.var for c in cands if m.period.weekday(c.day) >= 5],
+            "minutes": [c.shift.work_minutes * c.var for c in cands],
         }
-        bounds: dict[str, tuple[int, int]] = {}
-        for key, band in (("nights", f.nights_band), ("weekend_duties", f.weekends_band)):
-            b = Fraction(str(band))
-            lo = max(0, math.floor(share[key] - b))
-            hi = math.ceil(share[key] + b)
-            bounds[key] = (lo, hi)
-            if f.hard and counts[key]:
-                total = sum(counts[key])
+        for key, (lo, hi) in bounds.items():
+            if not hard or not counted[key]:
+                continue
+            total = sum(counted[key])
+            if key == "minutes":
+                text = (
+                    f"fairness: {doctor}'s hours within {lo / 60 / weeks:.1f}.."
+                    f"{hi / 60 / weeks:.1f} a week"
+                )
+            else:
                 text = f"fairness: {doctor}'s {key.replace('_', ' ')} within {lo}..{hi}"
-                m.guard(m.model.add(total >= lo), text)
-                m.guard(m.model.add(total <= hi), text)
-        b = Fraction(str(f.hours_band)) * 60 * weeks
-        lo = max(0, math.floor(share["minutes"] - b))
-        hi = math.ceil(share["minutes"] + b)
-        bounds["minutes"] = (lo, hi)
-        if f.hard and cands:
-            minutes: Any = sum(c.shift.work_minutes * c.var for c in cands)
-            text = (
-                f"fairness: {doctor}'s hours within {lo / 60 / weeks:.1f}..{hi / 60 / weeks:.1f}"
-                " a week"
-            )
-            m.guard(m.model.add(minutes >= lo), text)
-            m.guard(m.model.add(minutes <= hi), text)
+            m.guard(m.model.add(total >= lo), text)
+            m.guard(m.model.add(total <= hi), text)
         obj.fairness[doctor] = bounds
 
 
 def add_objective(m: RotaModel, *, fairness: bool = True) -> Objective:
-    obj = add_pay(m)
+    caps = bounds = None
+    if fairness and m.spec.fairness.hard:
+        bounds = fairness_bounds(m)
+        caps = {d: b["minutes"][1] for d, b in bounds.items()}
+    obj = add_pay(m, caps, bounds)
     add_requests(m, obj)
     if fairness:
         add_fairness(m, obj)
