@@ -370,6 +370,7 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
     )
     fixed = read_fixed(optional["Fixed"], names, codes, period) if optional["Fixed"] else []
     name = _setting(settings, "rota_name", text, path.stem)
+    request_price = _setting(settings, "request_price", _positive_number, 10.0)
     try:
         return Spec(
             name=name,
@@ -385,6 +386,7 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
             solve=solve,
             fairness=fairness,
             source=str(path),
+            request_price=request_price,
         )
     except ValidationError as exc:
         raise InputError(f"invalid spec: {exc.errors()[0]['msg']}", file=path.name) from None
