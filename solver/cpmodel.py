@@ -203,28 +203,22 @@ class RotaModel:
             self.assumptions.append((lit, text))
 
     def _cover(self) -> None:
+        """Cover is met exactly. A need fewer doctors may fill than it asks for is still
+        added (it cannot hold), so that an explanation can name it."""
         for need in self.spec.cover:
-            vars_ = [
+            vars_: list[Any] = [
                 self.x[(d, need.day, need.code)]
                 for d in self.doctors()
                 if (d, need.day, need.code) in self.x
             ]
-            if len(vars_) < need.doctors:
-                continue  # reported by the capacity checks; infeasible as written
+            if not vars_:
+                vars_ = [self.model.new_constant(0)]
             day = self.period.start + timedelta(days=need.day)
             self.guard(
                 self.model.add(sum(vars_) == need.doctors),
                 f"cover of {need.doctors} x {need.code} on {day:%a %Y-%m-%d}"
                 f" (Cover row {need.row})",
             )
-        for need in self.spec.cover:
-            vars_ = [
-                self.x[(d, need.day, need.code)]
-                for d in self.doctors()
-                if (d, need.day, need.code) in self.x
-            ]
-            if len(vars_) < need.doctors:
-                self.model.add_bool_or([])  # no way to meet this cover: infeasible
 
     def _fixed(self) -> None:
         for f in self.spec.fixed:

@@ -23,17 +23,10 @@ from ortools.sat.python import cp_model
 from rota_solve.constraints.weekend_frequency import weekend_window
 from rota_solve.solver.clock import DAY
 from rota_solve.solver.cpmodel import Candidate, RotaModel
-from rota_solve.solver.pay import enhanced_minutes, round_pence, weekend_band
+from rota_solve.solver.pay import PAY_ELEMENTS, enhanced_minutes, round_pence, weekend_band
 from rota_solve.solver.ruleset import PayRules, load_pay_year
 
-ELEMENTS = (
-    "basic",
-    "additional_hours",
-    "night_enhancement",
-    "weekend_allowance",
-    "on_call_allowance",
-    "ltft_allowance",
-)
+ELEMENTS = PAY_ELEMENTS
 
 
 @dataclass

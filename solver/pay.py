@@ -82,6 +82,16 @@ def frequency_text(worked: int, weekends: int) -> str:
     return f"1 in {n.numerator}" if n.denominator == 1 else f"1 in {float(n):.2f}".rstrip("0")
 
 
+PAY_ELEMENTS = (
+    "basic",
+    "additional_hours",
+    "night_enhancement",
+    "weekend_allowance",
+    "on_call_allowance",
+    "ltft_allowance",
+)
+
+
 @dataclass(frozen=True)
 class PayLine:
     """One doctor's year of pay for a rota. Money is pounds a year, rounded to pence; None
@@ -109,20 +119,15 @@ class PayLine:
         return asdict(self)
 
     def json(self) -> dict[str, Any]:
-        keys = [
+        keys = (
             "doctor",
             "grade",
-            "basic",
-            "additional_hours",
-            "night_enhancement",
-            "weekend_allowance",
-            "on_call_allowance",
-            "ltft_allowance",
+            *PAY_ELEMENTS,
             "total",
             "average_weekly_hours",
             "enhanced_hours",
             "weekend_frequency",
-        ]
+        )
         d = self.as_dict()
         return {k: d[k] for k in keys}
 
@@ -227,17 +232,7 @@ def doctor_pay(
 
     money: dict[str, float | None]
     if salary is None:
-        money = dict.fromkeys(
-            [
-                "basic",
-                "additional_hours",
-                "night_enhancement",
-                "weekend_allowance",
-                "on_call_allowance",
-                "ltft_allowance",
-                "total",
-            ]
-        )
+        money = dict.fromkeys((*PAY_ELEMENTS, "total"))
     else:
         parts = annual_pay(
             salary=salary,

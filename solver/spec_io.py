@@ -251,26 +251,29 @@ def read_leave(table: Table, names: set[str]) -> list[Leave]:
     return out
 
 
-def _day_in(row: Row, period: Period) -> date:
-    d = row.need("date", parse_date)
-    if not 0 <= period.day_index(d) < period.days:
-        raise row.error("date", f"{d} is outside the rota period")
-    return d
+def _doctor_day_shift(
+    row: Row, names: set[str], codes: set[str], period: Period, *, off: bool
+) -> tuple[str, date, str]:
+    """The doctor, date and shift columns shared by Requests and Fixed."""
+    name = row.need("doctor", text)
+    if name not in names:
+        raise row.error("doctor", f"{name!r} is not on the Doctors sheet")
+    day = row.need("date", parse_date)
+    if not 0 <= period.day_index(day) < period.days:
+        raise row.error("date", f"{day} is outside the rota period")
+    shift = row.need("shift", text)
+    if off and shift.lower() == "off":
+        return name, day, "off"
+    if shift not in codes:
+        raise row.error("shift", f"{shift!r} is not a shift code{' (or off)' if off else ''}")
+    return name, day, shift
 
 
 def read_requests(table: Table, names: set[str], codes: set[str], period: Period) -> list[Request]:
     table.require("doctor", "date", "shift")
     out = []
     for row in table.rows():
-        name = row.need("doctor", text)
-        if name not in names:
-            raise row.error("doctor", f"{name!r} is not on the Doctors sheet")
-        day = _day_in(row, period)
-        shift = row.need("shift", text)
-        if shift.lower() == "off":
-            shift = "off"
-        elif shift not in codes:
-            raise row.error("shift", f"{shift!r} is not a shift code (or 'off')")
+        name, day, shift = _doctor_day_shift(row, names, codes, period, off=True)
         weight = row.get("weight", _positive_number, default=1.0) or 1.0
         out.append(Request(doctor=name, day=day, shift=shift, weight=weight, row=row.number))
     return out
@@ -280,13 +283,7 @@ def read_fixed(table: Table, names: set[str], codes: set[str], period: Period) -
     table.require("doctor", "date", "shift")
     out = []
     for row in table.rows():
-        name = row.need("doctor", text)
-        if name not in names:
-            raise row.error("doctor", f"{name!r} is not on the Doctors sheet")
-        day = _day_in(row, period)
-        shift = row.need("shift", text)
-        if shift not in codes:
-            raise row.error("shift", f"{shift!r} is not a shift code")
+        name, day, shift = _doctor_day_shift(row, names, codes, period, off=False)
         out.append(FixedDuty(doctor=name, day=day, shift=shift, row=row.number))
     return out
 
