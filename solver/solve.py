@@ -7,13 +7,11 @@ the model's pay objective), the bound, the gap and the time, like PyJobShop's Re
 
 from __future__ import annotations
 
-import signal
 import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from types import FrameType
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -146,24 +144,17 @@ def solve(
 
         solver.best_bound_callback = bound
 
-    interrupted = False
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal interrupted
-        interrupted = True
-        solver.stop_search()
-
-    previous = signal.getsignal(signal.SIGINT)
-    try:
-        signal.signal(signal.SIGINT, stop)
-    except ValueError:  # not the main thread: no Ctrl-C handling
-        previous = None
-    try:
-        status = solver.solve(m.model, watcher)
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+    # Ctrl-C: CP-SAT catches SIGINT itself (catch_sigint_signal) and returns its best rota;
+    # which limit, if any, was reached tells an interruption from a time-out.
+    status = solver.solve(m.model, watcher)
     seconds = time.monotonic() - t0
+    limit = spec.solve.time_limit if time_limit is None else time_limit
+    if solver.wall_time >= guard * 0.99:
+        why = "wall-clock guard"
+    elif solver.deterministic_time >= limit * 0.99:
+        why = "time limit"
+    else:
+        why = "interrupted (Ctrl-C)"
     name = solver.status_name(status)
     result = BuildResult(
         spec=spec,
@@ -174,19 +165,12 @@ def solve(
         model_size=size,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        if interrupted:
-            result.stopped = "interrupted before any rota was found"
-        elif status == cp_model.UNKNOWN:
-            result.stopped = "time limit reached before any rota was found"
+        if status == cp_model.UNKNOWN:
+            result.stopped = f"{why}, before any rota was found"
         return result
     if status == cp_model.FEASIBLE:
-        if interrupted:
-            result.stopped = "interrupted (Ctrl-C)"
-        elif solver.wall_time >= guard * 0.99:
-            result.stopped = "wall-clock guard"
-            result.reproducible = False
-        else:
-            result.stopped = "time limit"
+        result.stopped = why
+        result.reproducible = why == "time limit"
     duties = m.duties(lambda v: int(solver.value(v)))
     rota = Rota(
         period=spec.period,

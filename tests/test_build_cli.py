@@ -284,3 +284,36 @@ def test_examples_build_and_pass_check(name: str, tmp_path: Path) -> None:
     assert code == 0, output
     result = RUNNER.invoke(app, ["check", str(out)])
     assert result.exit_code == 0, result.output
+
+
+def test_ctrl_c_keeps_the_best_compliant_rota(tmp_path: Path) -> None:
+    """Interrupted mid-search, build writes the best rota found and says it is not proven
+    optimal."""
+    import os
+    import signal
+    import sys
+    import time
+
+    doctors = [[f"Dr {i}", ["FY1", "FY2"][i % 2], 1, "no", None, "yes", "yes"] for i in range(12)]
+    spec = write_spec(
+        tmp_path / "spec.xlsx",
+        doctors=doctors,
+        settings={"start_date": "2026-08-03", "weeks": 8, "time_limit": 600},
+    )
+    out = tmp_path / "rota.xlsx"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rota_solve", "build", str(spec), "-o", str(out), "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(12)
+    os.kill(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 0, stderr
+    js = json.loads(stdout.strip().splitlines()[-1])
+    assert js["status"] == "FEASIBLE" and js["output"] == str(out)
+    summary = dict(r[:2] for r in load_workbook(out)["Summary"].iter_rows(values_only=True))
+    assert summary["proven optimal"] == "no"
+    assert "interrupted" in summary["stopped by"]
+    assert RUNNER.invoke(app, ["check", str(out)]).exit_code == 0
