@@ -12,6 +12,7 @@ Imported only by `build`: the checker path never imports ortools.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -190,6 +191,7 @@ class RotaModel:
         if self.demand == "cover":
             self._cover()
             self._fixed()
+            self._ltft()
         for rule in RULES:
             if rule.id not in self.skip_rules:
                 rule.encode(self)
@@ -219,6 +221,23 @@ class RotaModel:
                 f"cover of {need.doctors} x {need.code} on {day:%a %Y-%m-%d}"
                 f" (Cover row {need.row})",
             )
+
+    def _ltft(self) -> None:
+        """LTFT doctors' hours are pro rata: an average week of at most ltft x the 48 h
+        average limit (56 h if opted out), whatever the fairness setting."""
+        p = self.params("max_avg_weekly_hours")
+        for doc in self.spec.doctors:
+            if doc.ltft >= 1:
+                continue
+            limit = p["opted_out_limit_hours"] if doc.opted_out else p["limit_hours"]
+            cap = math.floor(doc.ltft * limit * 60 * self.period.weeks)
+            cands = self.candidates.get(doc.name, [])
+            if cands:
+                self.guard(
+                    self.model.add(sum(c.shift.work_minutes * c.var for c in cands) <= cap),
+                    f"{doc.name} (LTFT {doc.ltft:g}) at most {cap / 60 / self.period.weeks:.1f} h"
+                    " a week",
+                )
 
     def _fixed(self) -> None:
         for f in self.spec.fixed:

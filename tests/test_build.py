@@ -102,6 +102,17 @@ def test_optimum_ltft_with_and_without_fairness() -> None:
     assert optimum(spec) == pytest.approx(FY1 + 15_532.40 + 1_000)
 
 
+def test_ltft_hours_are_pro_rata_even_without_fairness() -> None:
+    # An ST5 full-timer (65,048) and an FY1 at LTFT 0.3 cover five 12 h long days in a week,
+    # fairness off. Uncapped, the cheapest split is ST5 3 days (36 h, within basic) + FY1 2 days:
+    # 38,831 x 24 / 40 = 23,298.60. But LTFT hours are pro rata: at most 0.3 x 48 = 14.4 h, so
+    # the FY1 works one day (11,649.30) and the ST5 four (8 extra hours: 65,048 / 40 x 8 =
+    # 13,009.60). Optimum: 65,048 + 13,009.60 + 11,649.30 + 1,000 (LTFT allowance).
+    docs = [Doctor("Dr S", grade="ST5"), Doctor("Dr L", grade="FY1", ltft=0.3)]
+    spec = make_spec([LD], {"LD": [0, 1, 2, 3, 4]}, docs, fairness=False)
+    assert optimum(spec) == pytest.approx(65_048 + 13_009.60 + 11_649.30 + 1_000)
+
+
 # -- the model accepts a fixed rota exactly when the checker finds no breach ------------
 
 

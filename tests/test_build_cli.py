@@ -275,15 +275,19 @@ def test_rules_option_overrides_the_spec(tmp_path: Path) -> None:
     assert code == 2 and "2017" in output
 
 
-@pytest.mark.parametrize("name", ["fy1-medicine-spec", "registrar-oncall-spec"])
-def test_examples_build_and_pass_check(name: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "seconds"),
+    [("fy1-medicine-spec", 5), ("registrar-oncall-spec", 5), ("large-mixed-spec", 30)],
+)
+def test_examples_build_and_pass_check(name: str, seconds: int, tmp_path: Path) -> None:
     out = tmp_path / "rota.xlsx"
     code, output = build(
-        str(ROOT / "examples" / f"{name}.xlsx"), "-o", str(out), "--time-limit", "5"
+        str(ROOT / "examples" / f"{name}.xlsx"), "-o", str(out), "--time-limit", str(seconds)
     )
     assert code == 0, output
-    result = RUNNER.invoke(app, ["check", str(out)])
+    result = RUNNER.invoke(app, ["check", str(out), "--json"])
     assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["breaches"] == []
 
 
 def test_ctrl_c_keeps_the_best_compliant_rota(tmp_path: Path) -> None:
