@@ -85,9 +85,10 @@ def make_spec(
     fairness: bool = True,
     count: int = 1,
     time_limit: float = 10.0,
+    start: date = date(2026, 8, 3),
 ) -> Spec:
     """needs: shift code -> the day indices it needs `count` doctors on ("all" for every day)."""
-    period = Period(date(2026, 8, 3), weeks, repeats)
+    period = Period(start, weeks, repeats)
     cover = []
     for code, days in needs.items():
         for day in range(period.days) if days == "all" else days:

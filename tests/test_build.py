@@ -210,6 +210,7 @@ def test_model_agrees_with_checker_on_random_rotas(seed: int) -> None:
         weeks=weeks,
         repeats=rnd.random() < 0.5,
         rules=rnd.choice(["2016", "2019"]),
+        start=MONDAY + timedelta(days=rnd.randrange(7)),  # a rota may start on any weekday
     )
     density = rnd.choice([0.01, 0.02, 0.03, 0.05, 0.08])
     duties = [
