@@ -16,7 +16,7 @@ This module never imports ortools: the checker path must run without it.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -109,12 +109,6 @@ class Timeline:
     shifts: list[Item]  # rostered shifts (not on-call)
     oncalls: list[Item]  # on-call periods
     base_items: list[Item]  # copy 0 only
-
-    def by_day(self, items: Iterable[Item]) -> dict[int, list[Item]]:
-        out: dict[int, list[Item]] = {}
-        for it in items:
-            out.setdefault(it.day, []).append(it)
-        return out
 
 
 class Context:

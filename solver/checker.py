@@ -30,10 +30,6 @@ class CheckResult:
         guidance is a contractual requirement, FAQ May 2016)."""
         return not self.breaches
 
-    @property
-    def hard_breaches(self) -> list[Breach]:
-        return [b for b in self.breaches if b.severity == "hard"]
-
     def to_json(self) -> dict[str, Any]:
         return {
             "rules": self.rule_set.id,

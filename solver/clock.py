@@ -4,9 +4,8 @@ such as 23:00-06:00 may wrap midnight."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
-MINUTE = 1
 HOUR = 60
 DAY = 24 * HOUR
 WEEK = 7 * DAY
@@ -49,12 +48,3 @@ def window_overlap(start: int, end: int, win_start: int, win_end: int) -> int:
 
 def minutes_between(origin: datetime, moment: datetime) -> int:
     return round((moment - origin).total_seconds() / 60)
-
-
-def at(origin: date, minutes: int) -> datetime:
-    return datetime.combine(origin, time()) + timedelta(minutes=minutes)
-
-
-def fmt_hours(minutes: float) -> str:
-    hours = minutes / HOUR
-    return f"{hours:g}"

@@ -4,7 +4,7 @@ Everything here is plain data, validated when it is read (see `rota_io`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from rota_solve.solver.clock import WEEK, minutes_between
@@ -112,7 +112,3 @@ class Rota:
     pay_year: str = ""
     name: str = ""
     source: str = ""
-    notes: list[str] = field(default_factory=list)
-
-    def duties_of(self, doctor: str) -> list[Duty]:
-        return [d for d in self.duties if d.doctor == doctor]
