@@ -260,7 +260,80 @@ def add_pay(
             round_pence(Fraction(str(pay.ltft_allowance)) * 100) if ltft else 0
         )
         obj.pay[doctor] = terms
+    weekend_allowance_cut(m, obj, bounds)
     return obj
+
+
+def weekend_allowance_cut(
+    m: RotaModel, obj: Objective, bounds: dict[str, dict[str, tuple[int, int]]] | None
+) -> int:
+    """A redundant lower bound on the total weekend allowance, found exactly by a small
+    knapsack over the doctors, and added as one linear cut. Returns the bound (pence).
+
+    Every duty starting on a Saturday or Sunday falls in one allowance weekend of its doctor;
+    a doctor holds at most `per_weekend` such duties in one weekend (one a day where min_rest
+    makes a day's shifts exclusive) and at most their fair band of weekend duties. The weekend
+    cover must all be held. Each doctor's allowance is the band of their number of weekends,
+    on their basic (for LTFT, the least basic their fair hours allow). The cheapest choice of
+    weekend counts is a valid lower bound that sees what the LP relaxation of the steps
+    cannot: weekends come whole, one doctor at a time."""
+    if m.demand != "cover":
+        return 0
+    pay = m.rule_set.pay
+    total_weekends = len(m.period.saturdays())
+    if not total_weekends:
+        return 0
+    needed = sum(n.doctors for n in m.spec.cover if m.period.weekday(n.day) >= 5)
+    if needed <= 0:
+        return 0
+    cap = round(pay.full_time_hours * 60) * m.period.weeks
+    options: list[list[tuple[int, int]]] = []  # per doctor: (duties held, pence)
+    for doctor in m.doctors():
+        doc = m.spec.doctor(doctor)
+        own = bounds.get(doctor) if bounds else None
+        top = max_allowance_weekends(m, doctor, own)
+        per_weekend = 0
+        for sat in m.period.saturdays():
+            held = 0
+            for day in (sat, sat + 1):
+                cands = m.day_candidates(doctor, day, "any")
+                held += 1 if cands and m.exclusive(cands) else len(cands)
+            per_weekend = max(per_weekend, held)
+        most_duties = own["weekend_duties"][1] if own else top * per_weekend
+        least = 1 if own and own["weekend_duties"][0] >= 1 else 0
+        if per_weekend == 0:
+            if least:
+                return 0  # cannot hold its fair share: left to the solver to say why
+            options.append([(0, 0)])
+            continue
+        salary_pence = round(Fraction(str(salary_of(m, doctor))) * 100)
+        basic = Fraction(salary_pence)
+        if doc.ltft < 1:
+            low = own["minutes"][0] if own else 0
+            basic = Fraction(salary_pence * min(low, cap), cap)
+        choice = []
+        for k in range(least, top + 1):
+            pct = Fraction(str(weekend_band(k, total_weekends, pay)))
+            choice.append((min(most_duties, k * per_weekend), round_pence(basic * pct / 100)))
+        if not choice:
+            return 0
+        options.append(choice)
+    best = [0] + [None] * needed  # least pence to hold c weekend duties (c capped at needed)
+    for choice in options:
+        nxt: list[int | None] = [None] * (needed + 1)
+        for c, pence in enumerate(best):
+            if pence is None:
+                continue
+            for duties, cost in choice:
+                to = min(needed, c + duties)
+                if nxt[to] is None or pence + cost < nxt[to]:  # type: ignore[operator]
+                    nxt[to] = pence + cost
+        best = nxt
+    bound = best[needed]
+    if bound is None or bound <= 0:
+        return 0
+    m.model.add(sum(t["weekend_allowance"] for t in obj.pay.values()) >= bound)
+    return bound
 
 
 def add_requests(m: RotaModel, obj: Objective) -> None:

@@ -80,6 +80,22 @@ def test_optimum_weekend_allowance(rules: str, percent: int) -> None:
     assert optimum(spec) == pytest.approx(2 * FY1 * (1 + percent / 100))
 
 
+def test_weekend_allowance_cut_is_a_tight_lower_bound() -> None:
+    # The same two-week instance: 4 weekend duties; each doctor's fair band is 1..3 weekend
+    # duties, at most 1 weekend in 2, so each has exactly one allowance weekend holding up to 2
+    # duties: the knapsack bound is 2 x 15 % x 38,831 = 11,649.30, the optimum's allowance.
+    from rota_solve.solver.objective import add_pay, fairness_bounds, weekend_allowance_cut
+
+    spec = make_spec([D8], {"D": [5, 6, 12, 13]}, fy1(2), weeks=2, repeats=True)
+    m = build_model(spec)
+    bounds = fairness_bounds(m)
+    obj = add_pay(m, None, bounds)
+    assert weekend_allowance_cut(m, obj, bounds) == 1_164_930
+    result = solve(spec)
+    assert result.status == "OPTIMAL"
+    assert sum(t["weekend_allowance"] for t in result.pay_terms.values()) == 1_164_930
+
+
 def test_optimum_on_call() -> None:
     # One non-resident on-call 17:00-09:00 (16 h) on Monday with 2 h expected work. The
     # doctor on call gets 8 % of basic (3,106.48); the 2 h spread over 16 h put 10/16 of it in
