@@ -14,15 +14,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from rota_solve.solver.report import (
-    BOLD,
-    HEADER_FILL,
-    _autosize,
-    add_checks_sheet,
-    add_pay_sheet,
-    atomic_path,
-)
+from rota_solve.solver.report import add_checks_sheet, add_pay_sheet
 from rota_solve.solver.rota_writer import rota_sheets
+from rota_solve.solver.sheets import BOLD, HEADER_FILL, append_header, atomic_path, autosize
 from rota_solve.solver.solve import BuildResult
 
 PALETTE = [
@@ -121,10 +115,7 @@ def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
     header = ["date", "day"]
     for s in spec.shifts:
         header += [f"{s.code} required", f"{s.code} rostered"]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
+    append_header(ws, header)
     counts: dict[tuple[int, str], int] = {}
     for duty in result.rota.duties:
         key = (spec.period.day_index(duty.start.date()), duty.shift)
@@ -137,7 +128,7 @@ def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
             row += [need.doctors if need else 0, counts.get((day, s.code), 0)]
         ws.append(row)
         ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
-    _autosize(ws)
+    autosize(ws)
 
 
 def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
@@ -175,10 +166,7 @@ def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
         ("ortools", _version("ortools")),
         ("python", platform.python_version()),
     ]
-    ws.append(["item", "value"])
-    for cell in ws[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
+    append_header(ws, ["item", "value"])
     for k, v in rows:
         ws.append([k, v])
         if k == "start date":
@@ -189,7 +177,7 @@ def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
         for r in result.unmet_requests:
             ws.append(["", r.doctor, r.day, r.shift, r.weight])
             ws.cell(ws.max_row, 3).number_format = "yyyy-mm-dd"
-    _autosize(ws)
+    autosize(ws)
 
 
 def write_build(result: BuildResult, target: Path, *, spec_path: Path) -> None:

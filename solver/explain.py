@@ -39,7 +39,7 @@ def capacity_problems(spec: Spec) -> list[str]:
             if m.eligible(doc.name, need.day, shift, leave[doc.name]):
                 able_map[(need.day, need.code)].append(doc.name)
 
-    def _eligible(_: RotaModel, day: int, code: str) -> list[str]:
+    def eligible(day: int, code: str) -> list[str]:
         return able_map.get((day, code), [])
 
     out: list[str] = []
@@ -47,7 +47,7 @@ def capacity_problems(spec: Spec) -> list[str]:
     avg = rs.params("max_avg_weekly_hours")
     weeks = spec.period.weeks
     for need in spec.cover:
-        able = _eligible(m, need.day, need.code)
+        able = eligible(need.day, need.code)
         if len(able) < need.doctors:
             day = spec.period.start + timedelta(days=need.day)
             why = []
@@ -62,7 +62,7 @@ def capacity_problems(spec: Spec) -> list[str]:
     # hours: every set of doctors against the cover only they can fill
     groups: dict[frozenset[str], int] = defaultdict(int)
     for need in spec.cover:
-        group = frozenset(_eligible(m, need.day, need.code))
+        group = frozenset(eligible(need.day, need.code))
         if group:
             groups[group] += need.doctors * spec.shift(need.code).work_minutes
     limit = {
@@ -104,7 +104,7 @@ def capacity_problems(spec: Spec) -> list[str]:
         it = m.item("", need.day, spec.shift(need.code))
         if is_night(m.defs, it):
             nights += need.doctors
-            able_n |= set(_eligible(m, need.day, need.code))
+            able_n |= set(eligible(need.day, need.code))
     most = len(able_n) * math.floor(m.days * limit_n / (limit_n + 1))
     if nights > most:
         out.append(

@@ -3,21 +3,15 @@ workbook with `Checks` and `Pay` sheets (written atomically, never over the inpu
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from rich.console import Console
 from rich.table import Table
 
 from rota_solve.constraints import RULES
 from rota_solve.solver.checker import CheckResult
-from rota_solve.solver.errors import InputError
+from rota_solve.solver.sheets import append_header, atomic_path, autosize
 
 CITATIONS = {r.id: r.citation for r in RULES}
 PAY_COLUMNS = [
@@ -101,55 +95,14 @@ def print_report(result: CheckResult, console: Console) -> None:
         )
 
 
-@contextmanager
-def atomic_path(target: Path, *, protect: list[Path]) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target` in one step,
-    so the output is never half-written. Refuses to write over any `protect`ed file."""
-    target = Path(target)
-    for p in protect:
-        if p.exists() and target.exists() and target.resolve() == p.resolve():
-            raise InputError(
-                f"{target} is the input workbook: choose another output file name",
-            )
-    if target.suffix.lower() != ".xlsx":
-        raise InputError(f"{target}: the output must be an .xlsx file")
-    parent = target.resolve().parent
-    if not parent.is_dir():
-        raise InputError(f"{target}: the folder {parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".rota-solve-", suffix=".xlsx", dir=parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, target)
-    finally:
-        if tmp_path.exists():
-            tmp_path.unlink()
-
-
-def _autosize(ws: object) -> None:
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    assert isinstance(ws, Worksheet)
-    for idx, col in enumerate(ws.iter_cols(values_only=True), start=1):
-        width = max((len(str(v)) for v in col if v is not None), default=8)
-        ws.column_dimensions[get_column_letter(idx)].width = min(max(width + 2, 8), 80)
-
-
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
 def add_checks_sheet(wb: Workbook, result: CheckResult) -> None:
     ws = wb.create_sheet("Checks")
     ws.append([f"Rule set: {result.rule_set.name} ({result.rule_set.source})"])
     ws.append([f"Pay year: {result.pay_year.year} ({result.pay_year.source})"])
     ws.append([])
-    header = ["doctor", "rule", "severity", "start", "value", "limit", "message", "citation"]
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
+    append_header(
+        ws, ["doctor", "rule", "severity", "start", "value", "limit", "message", "citation"]
+    )
     if not result.breaches:
         ws.append(["No breach of any rule checked: the rota is compliant."])
     for b in result.breaches:
@@ -167,21 +120,18 @@ def add_checks_sheet(wb: Workbook, result: CheckResult) -> None:
             ]
         )
         ws.cell(ws.max_row, 4).number_format = "yyyy-mm-dd hh:mm"
-    _autosize(ws)
+    autosize(ws)
 
 
 def add_pay_sheet(wb: Workbook, result: CheckResult) -> None:
     ws = wb.create_sheet("Pay")
-    ws.append([key for key, _ in PAY_COLUMNS])
-    for cell in ws[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
+    append_header(ws, [key for key, _ in PAY_COLUMNS])
     for line in result.pay:
         d = line.as_dict()
         ws.append([d[k] for k, _ in PAY_COLUMNS])
         for col in range(3, 10):
             ws.cell(ws.max_row, col).number_format = "£#,##0.00"
-    _autosize(ws)
+    autosize(ws)
 
 
 def write_check_report(result: CheckResult, target: Path, *, input_path: Path) -> None:

@@ -4,9 +4,11 @@ Settings. Any problem is an `InputError` naming the sheet, row and column."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Period, Rota
@@ -24,7 +26,14 @@ from rota_solve.solver.values import (
     parse_number,
     text,
 )
-from rota_solve.solver.workbook import Row, Table, read_csv, read_workbook, sheet
+from rota_solve.solver.workbook import (
+    Row,
+    SettingsSheet,
+    Table,
+    read_csv,
+    read_workbook,
+    sheet,
+)
 
 # Job titles people use that are not grades of the 2016 contract, so have no nodal point.
 # They are accepted so that the safe-working rules can still be checked; pay for these
@@ -115,35 +124,6 @@ def _pay_year(value: object) -> str:
             f"{name!r} is not a pay year held: write one of {', '.join(available_pay_years())}"
         )
     return name
-
-
-@dataclass
-class Settings:
-    values: dict[str, object]
-    rows: dict[str, Row]
-
-
-def read_settings(table: Table) -> Settings:
-    table.require("setting", "value")
-    values: dict[str, object] = {}
-    rows: dict[str, Row] = {}
-    parsers = {
-        "startdate": parse_date,
-        "weeks": _positive_int,
-        "repeats": parse_bool,
-        "rules": _rule_set,
-        "payyear": _pay_year,
-        "rotaname": text,
-    }
-    for row in table.rows():
-        key = row.need("setting", text).lower().replace(" ", "").replace("_", "")
-        if key in rows:
-            raise row.error("setting", f"setting {row.raw('setting')!r} appears twice; keep one")
-        rows[key] = row
-        parse = parsers.get(key)
-        if parse is not None:
-            values[key] = row.get("value", parse)
-    return Settings(values, rows)
 
 
 def _combine(row: Row, day: date | None, moment: datetime | time, column: str) -> datetime:
@@ -242,27 +222,29 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
         doctors_table = sheet(tables, "Doctors", path.name, required=False)
         settings_table = sheet(tables, "Settings", path.name, required=False)
     doctors = read_doctors(doctors_table) if doctors_table is not None else None
-    settings = read_settings(settings_table) if settings_table is not None else None
+    settings = SettingsSheet(settings_table) if settings_table is not None else None
     duties = read_duties(assignments, doctors)
     if doctors is None:
         doctors = {}
         for duty in duties:
             doctors.setdefault(duty.doctor, Doctor(name=duty.doctor))
 
-    sv = settings.values if settings else {}
+    def setting(key: str, parse: Callable[[Any], Any], default: Any = None) -> Any:
+        return settings.get(key, parse, default) if settings is not None else default
+
     first_day = min(d.start.date() for d in duties)
     last_day = max(d.start.date() for d in duties)
-    start = overrides.start_date or sv.get("startdate")
+    start = overrides.start_date or setting("start_date", parse_date)
     if start is None:
         start = first_day - timedelta(days=first_day.weekday())  # the Monday on or before
     assert isinstance(start, date)
-    weeks = overrides.weeks or sv.get("weeks")
+    weeks = overrides.weeks or setting("weeks", _positive_int)
     if weeks is None:
         weeks = max(1, -(-((last_day - start).days + 1) // 7))
     assert isinstance(weeks, int)
     repeats = overrides.repeats
     if repeats is None:
-        repeats = bool(sv.get("repeats", True)) if settings is not None else False
+        repeats = bool(setting("repeats", parse_bool, True)) if settings is not None else False
     period = Period(start=start, weeks=weeks, repeats=repeats)
 
     kind = "repeating cycle" if repeats else "rota period"
@@ -279,8 +261,8 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
                 column=assignments.display.get("date", "start"),
             )
 
-    rules = overrides.rules or sv.get("rules") or "2019"
-    pay_year = overrides.pay_year or sv.get("payyear") or latest_pay_year()
+    rules = overrides.rules or setting("rules", _rule_set) or "2019"
+    pay_year = overrides.pay_year or setting("pay_year", _pay_year) or latest_pay_year()
     assert isinstance(rules, str) and isinstance(pay_year, str)
     return Rota(
         period=period,
@@ -288,7 +270,7 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
         duties=duties,
         rules=_checked(rules, _rule_set, "--rules"),
         pay_year=_checked(pay_year, _pay_year, "--pay-year"),
-        name=str(sv.get("rotaname") or path.stem),
+        name=str(setting("rota_name", text) or path.stem),
         source=str(path),
     )
 

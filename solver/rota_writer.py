@@ -6,30 +6,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
-from rota_solve.solver.report import _autosize, atomic_path
 from rota_solve.solver.rota import Rota
-
-BOLD = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-
-
-def _header(ws: object, names: list[str]) -> None:
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    assert isinstance(ws, Worksheet)
-    ws.append(names)
-    for cell in ws[1]:
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    ws.freeze_panes = "A2"
+from rota_solve.solver.sheets import append_header, atomic_path, autosize
 
 
 def rota_sheets(wb: Workbook, rota: Rota) -> None:
     """Add the Assignments, Doctors and Settings sheets of `rota` to `wb`."""
     ws = wb.create_sheet("Assignments")
-    _header(ws, ["doctor", "date", "shift", "start", "end", "on_call", "work_hours"])
+    append_header(
+        ws, ["doctor", "date", "shift", "start", "end", "on_call", "work_hours"], freeze=True
+    )
     for d in sorted(rota.duties, key=lambda d: (d.doctor, d.start, d.end)):
         ws.append(
             [
@@ -46,10 +33,14 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
         ws.cell(row, 2).number_format = "yyyy-mm-dd"
         ws.cell(row, 4).number_format = "yyyy-mm-dd hh:mm"
         ws.cell(row, 5).number_format = "yyyy-mm-dd hh:mm"
-    _autosize(ws)
+    autosize(ws)
 
     ws = wb.create_sheet("Doctors")
-    _header(ws, ["doctor", "grade", "ltft", "opted_out", "basic_salary", "nights", "on_call"])
+    append_header(
+        ws,
+        ["doctor", "grade", "ltft", "opted_out", "basic_salary", "nights", "on_call"],
+        freeze=True,
+    )
     for doc in rota.doctors.values():
         ws.append(
             [
@@ -62,10 +53,10 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
                 "yes" if doc.on_call else "no",
             ]
         )
-    _autosize(ws)
+    autosize(ws)
 
     ws = wb.create_sheet("Settings")
-    _header(ws, ["setting", "value"])
+    append_header(ws, ["setting", "value"], freeze=True)
     p = rota.period
     for key, value in (
         ("rota_name", rota.name),
@@ -76,7 +67,7 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
         ("pay_year", rota.pay_year),
     ):
         ws.append([key, value])
-    _autosize(ws)
+    autosize(ws)
 
 
 def write_rota_workbook(rota: Rota, target: Path, *, protect: list[Path] | None = None) -> None:

@@ -38,7 +38,7 @@ from rota_solve.solver.values import (
     parse_time,
     text,
 )
-from rota_solve.solver.workbook import Row, Table, read_workbook, sheet
+from rota_solve.solver.workbook import Row, SettingsSheet, Table, read_workbook, sheet
 
 
 def _minutes(t: time) -> int:
@@ -57,27 +57,6 @@ def _nonneg_int(value: object) -> int:
     if n < 0:
         raise ValueError(f"{value!r} must be 0 or more")
     return n
-
-
-def read_settings(table: Table) -> dict[str, tuple[object, Row]]:
-    table.require("setting", "value")
-    out: dict[str, tuple[object, Row]] = {}
-    for row in table.rows():
-        key = row.need("setting", text).lower().replace(" ", "_")
-        if key in out:
-            raise row.error("setting", f"{key!r} appears twice; keep one")
-        out[key] = (row.raw("value"), row)
-    return out
-
-
-def _setting(settings: dict[str, tuple[object, Row]], key: str, parse, default):  # type: ignore[no-untyped-def]
-    if key not in settings or settings[key][0] is None:
-        return default
-    value, row = settings[key]
-    try:
-        return parse(value)
-    except ValueError as exc:
-        raise row.error("value", f"{key}: {exc}") from None
 
 
 def read_shifts(table: Table, rules: str) -> list[ShiftType]:
@@ -303,43 +282,34 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
         return t
 
     settings_table = need("Settings")
-    settings = read_settings(settings_table)
-    for key in ("start_date", "weeks"):
-        if key not in settings or settings[key][0] is None:
-            raise InputError(
-                f"setting {key!r} is required: add a row with setting {key} and its value",
-                file=path.name,
-                sheet=settings_table.sheet,
-            )
-    start = _setting(settings, "start_date", parse_date, None)
-    weeks = _setting(settings, "weeks", parse_int, None)
+    settings = SettingsSheet(settings_table)
+    start = settings.need("start_date", parse_date)
+    weeks = settings.need("weeks", parse_int)
     if weeks < 1:
-        raise settings["weeks"][1].error("value", "weeks must be 1 or more")
-    repeats = _setting(settings, "repeats", parse_bool, True)
+        raise settings.row("weeks").error("value", "weeks must be 1 or more")
+    repeats = settings.get("repeats", parse_bool, True)
     if rules is not None:
         if rules not in ("2016", "2019"):
             raise InputError(f"--rules: {rules!r} is not a rule set: write 2016 or 2019")
     else:
-        rules = _setting(settings, "rules", text, "2019")
+        rules = settings.get("rules", text, "2019")
         if rules not in ("2016", "2019"):
-            raise settings["rules"][1].error("value", f"rules {rules!r}: write 2016 or 2019")
-    pay_year = _setting(
-        settings, "pay_year", lambda v: text(v).replace("-", "/"), latest_pay_year()
-    )
+            raise settings.row("rules").error("value", f"rules {rules!r}: write 2016 or 2019")
+    pay_year = settings.get("pay_year", lambda v: text(v).replace("-", "/"), latest_pay_year())
     if pay_year not in available_pay_years():
-        raise settings["pay_year"][1].error(
+        raise settings.row("pay_year").error(
             "value", f"pay_year {pay_year!r}: use one of {', '.join(available_pay_years())}"
         )
     solve = SolveSettings(
-        time_limit=_setting(settings, "time_limit", _positive_number, 60.0),
-        seed=_setting(settings, "seed", parse_int, 0),
-        workers=_setting(settings, "workers", parse_int, 2),
+        time_limit=settings.get("time_limit", _positive_number, 60.0),
+        seed=settings.get("seed", parse_int, 0),
+        workers=settings.get("workers", parse_int, 2),
     )
     fairness = Fairness(
-        hard=_setting(settings, "fairness", lambda v: text(v).lower() != "soft", True),
-        nights_band=_setting(settings, "fair_nights_band", parse_number, 1.0),
-        weekends_band=_setting(settings, "fair_weekends_band", parse_number, 1.0),
-        hours_band=_setting(settings, "fair_hours_band", parse_number, 4.0),
+        hard=settings.get("fairness", lambda v: text(v).lower() != "soft", True),
+        nights_band=settings.get("fair_nights_band", parse_number, 1.0),
+        weekends_band=settings.get("fair_weekends_band", parse_number, 1.0),
+        hours_band=settings.get("fair_hours_band", parse_number, 4.0),
     )
     period = Period(start=start, weeks=weeks, repeats=repeats)
     shifts = read_shifts(need("Shifts"), rules)
@@ -366,8 +336,8 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
         read_requests(optional["Requests"], names, codes, period) if optional["Requests"] else []
     )
     fixed = read_fixed(optional["Fixed"], names, codes, period) if optional["Fixed"] else []
-    name = _setting(settings, "rota_name", text, path.stem)
-    request_price = _setting(settings, "request_price", _positive_number, 10.0)
+    name = settings.get("rota_name", text, path.stem)
+    request_price = settings.get("request_price", _positive_number, 10.0)
     try:
         return Spec(
             name=name,

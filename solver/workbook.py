@@ -93,6 +93,54 @@ class Table:
             yield Row(self, number, values)
 
 
+D = TypeVar("D")
+
+
+class SettingsSheet:
+    """A `Settings` sheet: columns `setting` and `value`. Setting names match like sheet and
+    column names, ignoring case, spaces and underscores; each may appear once."""
+
+    def __init__(self, table: Table) -> None:
+        table.require("setting", "value")
+        self.table = table
+        self.rows: dict[str, Row] = {}
+        for row in table.rows():
+            name = row.need("setting", str)
+            key = norm(name)
+            if key in self.rows:
+                raise row.error("setting", f"setting {name.strip()!r} appears twice; keep one")
+            self.rows[key] = row
+
+    def has(self, key: str) -> bool:
+        row = self.rows.get(norm(key))
+        return row is not None and row.raw("value") is not None
+
+    def row(self, key: str) -> Row:
+        return self.rows[norm(key)]
+
+    def need(self, key: str, parse: Callable[[Any], T]) -> T:
+        """A setting that must be given."""
+        if not self.has(key):
+            raise InputError(
+                f"setting {key!r} is required: add a row with setting {key} and its value",
+                file=self.table.file,
+                sheet=self.table.sheet,
+            )
+        return self._parse(key, parse)
+
+    def get(self, key: str, parse: Callable[[Any], T], default: D) -> T | D:
+        """The parsed value, or `default` when the setting is absent or blank."""
+        return self._parse(key, parse) if self.has(key) else default
+
+    def _parse(self, key: str, parse: Callable[[Any], T]) -> T:
+        """A value that does not parse is an error naming its row."""
+        row = self.row(key)
+        try:
+            return parse(row.raw("value"))
+        except ValueError as exc:
+            raise row.error("value", f"{key}: {exc}") from None
+
+
 def _table(sheet: str, file: str, raw_rows: list[tuple[int, list[Any]]]) -> Table:
     header_at = next(
         (i for i, (_, vals) in enumerate(raw_rows) if any(not is_blank(v) for v in vals)), None

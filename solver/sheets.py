@@ -1,0 +1,62 @@
+"""Helpers every workbook writer shares: the header style, column widths, and writing a file
+atomically (never half-written, never over an input)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from rota_solve.solver.errors import InputError
+
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def append_header(ws: Worksheet, names: list[str], *, freeze: bool = False) -> None:
+    """Append a header row, bold and shaded; optionally freeze the rows above and it."""
+    ws.append(names)
+    for cell in ws[ws.max_row]:
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    if freeze:
+        ws.freeze_panes = f"A{ws.max_row + 1}"
+
+
+def autosize(ws: Worksheet) -> None:
+    """Column widths to fit their text (8 to 80 characters)."""
+    for idx, col in enumerate(ws.iter_cols(values_only=True), start=1):
+        width = max((len(str(v)) for v in col if v is not None), default=8)
+        ws.column_dimensions[get_column_letter(idx)].width = min(max(width + 2, 8), 80)
+
+
+@contextmanager
+def atomic_path(target: Path, *, protect: list[Path]) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target` in one step,
+    so the output is never half-written. Refuses to write over any `protect`ed file."""
+    target = Path(target)
+    for p in protect:
+        if p.exists() and target.exists() and target.resolve() == p.resolve():
+            raise InputError(
+                f"{target} is the input workbook: choose another output file name",
+            )
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(f"{target}: the output must be an .xlsx file")
+    parent = target.resolve().parent
+    if not parent.is_dir():
+        raise InputError(f"{target}: the folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=".rota-solve-", suffix=".xlsx", dir=parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
