@@ -66,6 +66,7 @@ class RotaModel:
     terms: dict[str, list[tuple[int, Any]]] = field(default_factory=dict)
     _flags: dict[tuple[str, str, int], cp_model.IntVar | None] = field(default_factory=dict)
     _placed: dict[str, list[Placed]] = field(default_factory=dict)
+    _by_day: dict[tuple[str, int], list[Candidate]] = field(default_factory=dict)
     cache: dict[tuple[str, str], object] = field(default_factory=dict)
     # explaining infeasibility: guard cover, fixed and fairness by assumption literals
     assume: bool = False
@@ -91,6 +92,7 @@ class RotaModel:
         idx = len(self.candidates.setdefault(doctor, []))
         cand = Candidate(doctor, day, shift, var, self.item(doctor, day, shift, 0, idx))
         self.candidates[doctor].append(cand)
+        self._by_day.setdefault((doctor, day), []).append(cand)
         self.x[(doctor, day, shift.code)] = var
         return var
 
@@ -122,8 +124,11 @@ class RotaModel:
             day %= self.days
         elif not 0 <= day < self.days:
             return []
+        cands = self._by_day.get((doctor, day), [])
+        if kind == "any":
+            return list(cands)
         pred = self.matches(kind)
-        return [c for c in self.candidates.get(doctor, []) if c.day == day and pred(c.item)]
+        return [c for c in cands if pred(c.item)]
 
     def flag(self, doctor: str, day: int, kind: Kind) -> cp_model.IntVar | None:
         """A Boolean that is true exactly when the doctor has a `kind` duty starting on

@@ -125,10 +125,26 @@ def max_allowance_weekends(
     return most
 
 
+def least_minutes(m: RotaModel, doctor: str, lo: int) -> int:
+    """The fewest minutes of work at or above `lo` that some set of the doctor's candidate
+    duties adds up to (a subset sum; lo itself when no set reaches it). Shift lengths are
+    coarse (8.5 h, 12.5 h), so this is often above the fairness band's floor: a tighter lower
+    bound on an LTFT doctor's basic, which is pro rata to their minutes."""
+    reach = 1  # bit k set: some subset of the candidates works k minutes
+    for c in m.candidates.get(doctor, []):
+        reach |= reach << c.shift.work_minutes
+    above = reach >> lo
+    if not above:
+        return lo
+    return lo + (above & -above).bit_length() - 1
+
+
 def add_pay(
     m: RotaModel,
     max_minutes: dict[str, int] | None = None,
     bounds: dict[str, dict[str, tuple[int, int]]] | None = None,
+    *,
+    cuts: bool = True,
 ) -> Objective:
     """The pay terms. `max_minutes` caps each doctor's worked minutes where other hard
     constraints do (fairness): an LTFT doctor who cannot pass 40 h a week has basic pro rata
@@ -260,8 +276,101 @@ def add_pay(
             round_pence(Fraction(str(pay.ltft_allowance)) * 100) if ltft else 0
         )
         obj.pay[doctor] = terms
-    weekend_allowance_cut(m, obj, bounds)
+    if cuts:  # redundant: they change the bound, never the optimum
+        weekend_allowance_cut(m, obj, bounds)
+        night_enhancement_cut(m, obj, bounds)
     return obj
+
+
+def _cheapest_sum(options: list[list[tuple[int, int]]], needed: int) -> int | None:
+    """The least total cost of one (amount, cost) choice per doctor whose amounts add up to
+    at least `needed` (a knapsack by dynamic programming over amounts capped at `needed`)."""
+    best: list[int | None] = [0] + [None] * needed
+    for choice in options:
+        nxt: list[int | None] = [None] * (needed + 1)
+        for held, pence in enumerate(best):
+            if pence is None:
+                continue
+            for amount, cost in choice:
+                to = min(needed, held + amount)
+                if nxt[to] is None or pence + cost < nxt[to]:  # type: ignore[operator]
+                    nxt[to] = pence + cost
+        best = nxt
+    return best[needed]
+
+
+# a redundant knapsack cut is skipped when its table would be larger than this
+KNAPSACK_LIMIT = 2_000_000
+
+
+def night_enhancement_cut(
+    m: RotaModel, obj: Objective, bounds: dict[str, dict[str, tuple[int, int]]] | None
+) -> int:
+    """A redundant lower bound on the total night enhancement, found exactly by a knapsack
+    over the doctors, and added as one linear cut. Returns the bound (pence).
+
+    Cover is met exactly, so the doctors' enhanced minutes add up to the cover's. Each
+    doctor's enhancement is their enhanced minutes at their own hourly rate, rounded to the
+    penny once; a doctor whose enhanced duties are all nights of one length works between
+    their fair band's least and most nights. The LP relaxation spreads nights fractionally
+    and loses each doctor's rounding; the cheapest whole split does not."""
+    if m.demand != "cover":
+        return 0
+    pay = m.rule_set.pay
+    rate = Fraction(str(pay.night_rate))
+    cap = round(pay.full_time_hours * 60) * m.period.weeks
+    night = m.matches("night")
+    enhanced: dict[str, list[tuple[Candidate, Fraction]]] = {}
+    for doctor in m.doctors():
+        pairs = [(c, duty_enhanced(c, pay)) for c in m.candidates.get(doctor, [])]
+        enhanced[doctor] = [(c, e) for c, e in pairs if e > 0]
+    needed_minutes = Fraction(0)
+    for need in m.spec.cover:
+        if need.doctors > 0:
+            shift = m.spec.shift(need.code)
+            it = m.item("", need.day, shift)
+            e = enhanced_minutes(it.start, it.end, shift.on_call, shift.work_minutes, pay)
+            needed_minutes += need.doctors * e
+    values = [e for pairs in enhanced.values() for _, e in pairs]
+    if not needed_minutes or not values:
+        return 0
+    scale = math.lcm(*(e.denominator for e in values), needed_minutes.denominator)
+    unit = Fraction(math.gcd(*(int(e * scale) for e in values)), scale)
+    needed = math.ceil(needed_minutes / unit)
+    if needed > KNAPSACK_LIMIT // 100:
+        return 0
+    options: list[list[tuple[int, int]]] = []
+    size = 0
+    for doctor, pairs in enhanced.items():
+        units = [int(e / unit) for _, e in pairs]
+        salary = Fraction(round(Fraction(str(salary_of(m, doctor))) * 100))
+        own = bounds.get(doctor) if bounds else None
+        if own and pairs and len(set(units)) == 1 and all(night(c.item) for c, _ in pairs):
+            lo, hi = own["nights"]
+            amounts = [k * units[0] for k in range(lo, min(hi, len(units)) + 1)]
+        else:
+            # every subset sum up to `needed`, and the least one above it (removing duties
+            # from a larger set one at a time reaches one below needed + the longest)
+            reach = 1
+            mask = (1 << (needed + max(units, default=0) + 1)) - 1
+            for u in units:
+                reach = (reach | reach << u) & mask
+            amounts = [a for a in range(needed + 1) if reach >> a & 1]
+            above = reach >> (needed + 1)
+            if above:
+                amounts.append(needed + (above & -above).bit_length())
+        choice = [(a, round_pence(salary * rate * a * unit / cap)) for a in amounts]
+        if not choice:
+            return 0  # cannot hold its fair share: left to the solver to say why
+        size += len(choice) * (needed + 1)
+        if size > KNAPSACK_LIMIT:
+            return 0
+        options.append(choice)
+    bound = _cheapest_sum(options, needed)
+    if bound is None or bound <= 0:
+        return 0
+    m.model.add(sum(t["night_enhancement"] for t in obj.pay.values()) >= bound)
+    return bound
 
 
 def weekend_allowance_cut(
@@ -309,7 +418,7 @@ def weekend_allowance_cut(
         salary_pence = round(Fraction(str(salary_of(m, doctor))) * 100)
         basic = Fraction(salary_pence)
         if doc.ltft < 1:
-            low = own["minutes"][0] if own else 0
+            low = least_minutes(m, doctor, own["minutes"][0]) if own else 0
             basic = Fraction(salary_pence * min(low, cap), cap)
         choice = []
         for k in range(least, top + 1):
@@ -318,18 +427,7 @@ def weekend_allowance_cut(
         if not choice:
             return 0
         options.append(choice)
-    best = [0] + [None] * needed  # least pence to hold c weekend duties (c capped at needed)
-    for choice in options:
-        nxt: list[int | None] = [None] * (needed + 1)
-        for c, pence in enumerate(best):
-            if pence is None:
-                continue
-            for duties, cost in choice:
-                to = min(needed, c + duties)
-                if nxt[to] is None or pence + cost < nxt[to]:  # type: ignore[operator]
-                    nxt[to] = pence + cost
-        best = nxt
-    bound = best[needed]
+    bound = _cheapest_sum(options, needed)
     if bound is None or bound <= 0:
         return 0
     m.model.add(sum(t["weekend_allowance"] for t in obj.pay.values()) >= bound)
@@ -467,12 +565,12 @@ def add_fairness(m: RotaModel, obj: Objective) -> None:
         obj.fairness[doctor] = bounds
 
 
-def add_objective(m: RotaModel, *, fairness: bool = True) -> Objective:
+def add_objective(m: RotaModel, *, fairness: bool = True, cuts: bool = True) -> Objective:
     caps = bounds = None
     if fairness and m.spec.fairness.hard:
         bounds = fairness_bounds(m)
         caps = {d: b["minutes"][1] for d, b in bounds.items()}
-    obj = add_pay(m, caps, bounds)
+    obj = add_pay(m, caps, bounds, cuts=cuts)
     add_requests(m, obj)
     if fairness:
         add_fairness(m, obj)
