@@ -87,8 +87,8 @@ def configure(solver: cp_model.CpSolver, spec: Spec, *, time_limit: float | None
     limit = spec.solve.time_limit if time_limit is None else time_limit
     params = solver.parameters
     for key, value in conf["parameters"].items():
-        if key == "subsolvers":
-            params.subsolvers.extend(value)
+        if isinstance(value, list):  # a repeated field (subsolvers, ignore_subsolvers, ...)
+            getattr(params, key).extend(value)
         else:
             setattr(params, key, value)
     params.num_workers = spec.solve.workers
