@@ -62,13 +62,15 @@ def _rounded(
     return q
 
 
-def salary_of(m: RotaModel, doctor: str) -> float:
+def salary_in_pence(m: RotaModel, doctor: str) -> int:
+    """The doctor's full-time basic salary in whole pence (basic_salary, or the pay year's
+    nodal point for their grade)."""
     doc = m.spec.doctor(doctor)
-    if doc.basic_salary is not None:
-        return doc.basic_salary
-    salary = load_pay_year(m.spec.pay_year).salary(doc.grade)
+    salary = doc.basic_salary
+    if salary is None:
+        salary = load_pay_year(m.spec.pay_year).salary(doc.grade)
     assert salary is not None, doc.grade
-    return salary
+    return round(Fraction(str(salary)) * 100)
 
 
 def allowance_flags(m: RotaModel, doctor: str) -> list[Any]:
@@ -125,14 +127,22 @@ def max_allowance_weekends(
     return most
 
 
+def subset_sums(values: list[int], limit: int | None = None) -> int:
+    """A bit set of every sum of a subset of `values` (bit k set: some subset adds up to k),
+    up to `limit` when given."""
+    reach = 1
+    mask = -1 if limit is None else (1 << (limit + 1)) - 1
+    for v in values:
+        reach = (reach | reach << v) & mask
+    return reach
+
+
 def least_minutes(m: RotaModel, doctor: str, lo: int) -> int:
     """The fewest minutes of work at or above `lo` that some set of the doctor's candidate
     duties adds up to (a subset sum; lo itself when no set reaches it). Shift lengths are
     coarse (8.5 h, 12.5 h), so this is often above the fairness band's floor: a tighter lower
     bound on an LTFT doctor's basic, which is pro rata to their minutes."""
-    reach = 1  # bit k set: some subset of the candidates works k minutes
-    for c in m.candidates.get(doctor, []):
-        reach |= reach << c.shift.work_minutes
+    reach = subset_sums([c.shift.work_minutes for c in m.candidates.get(doctor, [])])
     above = reach >> lo
     if not above:
         return lo
@@ -160,7 +170,7 @@ def add_pay(
     for doctor in m.doctors():
         doc = m.spec.doctor(doctor)
         cands = m.candidates.get(doctor, [])
-        salary_pence = round(Fraction(str(salary_of(m, doctor))) * 100)
+        salary_pence = salary_in_pence(m, doctor)
         ltft = doc.ltft < 1
         terms: dict[str, Any] = {}
         max_t = sum(c.shift.work_minutes for c in cands)
@@ -194,16 +204,7 @@ def add_pay(
         else:
             terms["basic"] = salary_pence
         # night enhancement: exact enhanced minutes, scaled to whole numbers
-        enh = [
-            (
-                c,
-                enhanced_minutes(
-                    c.item.start, c.item.end, c.shift.on_call, c.shift.work_minutes, pay
-                ),
-            )
-            for c in cands
-        ]
-        enh = [(c, e) for c, e in enh if e > 0]
+        enh = [(c, e) for c in cands if (e := duty_enhanced(c, pay)) > 0]
         if enh:
             scale = math.lcm(*(e.denominator for _, e in enh))
             e_expr = sum(int(e * scale) * c.var for c, e in enh)
@@ -282,6 +283,18 @@ def add_pay(
     return obj
 
 
+def _add_cut(
+    m: RotaModel, obj: Objective, element: str, options: list[list[tuple[int, int]]], needed: int
+) -> int:
+    """Add `sum of every doctor's element >= the knapsack's least cost` (when positive);
+    returns that bound in pence (0 when no cut is added)."""
+    bound = _cheapest_sum(options, needed)
+    if bound is None or bound <= 0:
+        return 0
+    m.model.add(sum(t[element] for t in obj.pay.values()) >= bound)
+    return bound
+
+
 def _cheapest_sum(options: list[list[tuple[int, int]]], needed: int) -> int | None:
     """The least total cost of one (amount, cost) choice per doctor whose amounts add up to
     at least `needed` (a knapsack by dynamic programming over amounts capped at `needed`)."""
@@ -343,7 +356,7 @@ def night_enhancement_cut(
     size = 0
     for doctor, pairs in enhanced.items():
         units = [int(e / unit) for _, e in pairs]
-        salary = Fraction(round(Fraction(str(salary_of(m, doctor))) * 100))
+        salary = Fraction(salary_in_pence(m, doctor))
         own = bounds.get(doctor) if bounds else None
         if own and pairs and len(set(units)) == 1 and all(night(c.item) for c, _ in pairs):
             lo, hi = own["nights"]
@@ -351,10 +364,7 @@ def night_enhancement_cut(
         else:
             # every subset sum up to `needed`, and the least one above it (removing duties
             # from a larger set one at a time reaches one below needed + the longest)
-            reach = 1
-            mask = (1 << (needed + max(units, default=0) + 1)) - 1
-            for u in units:
-                reach = (reach | reach << u) & mask
+            reach = subset_sums(units, needed + max(units, default=0))
             amounts = [a for a in range(needed + 1) if reach >> a & 1]
             above = reach >> (needed + 1)
             if above:
@@ -366,11 +376,7 @@ def night_enhancement_cut(
         if size > KNAPSACK_LIMIT:
             return 0
         options.append(choice)
-    bound = _cheapest_sum(options, needed)
-    if bound is None or bound <= 0:
-        return 0
-    m.model.add(sum(t["night_enhancement"] for t in obj.pay.values()) >= bound)
-    return bound
+    return _add_cut(m, obj, "night_enhancement", options, needed)
 
 
 def weekend_allowance_cut(
@@ -415,7 +421,7 @@ def weekend_allowance_cut(
                 return 0  # cannot hold its fair share: left to the solver to say why
             options.append([(0, 0)])
             continue
-        salary_pence = round(Fraction(str(salary_of(m, doctor))) * 100)
+        salary_pence = salary_in_pence(m, doctor)
         basic = Fraction(salary_pence)
         if doc.ltft < 1:
             low = least_minutes(m, doctor, own["minutes"][0]) if own else 0
@@ -427,11 +433,7 @@ def weekend_allowance_cut(
         if not choice:
             return 0
         options.append(choice)
-    bound = _cheapest_sum(options, needed)
-    if bound is None or bound <= 0:
-        return 0
-    m.model.add(sum(t["weekend_allowance"] for t in obj.pay.values()) >= bound)
-    return bound
+    return _add_cut(m, obj, "weekend_allowance", options, needed)
 
 
 def add_requests(m: RotaModel, obj: Objective) -> None:
