@@ -28,7 +28,7 @@ from rota_solve.solver.ruleset import Definitions, RuleSet
 if TYPE_CHECKING:  # pragma: no cover
     from rota_solve.solver.cpmodel import RotaModel
 
-Severity = Literal["hard", "guidance"]
+Severity = Literal["hard", "guidance", "pattern"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ class Breach:
     limit: float
     severity: Severity
     message: str
+    fix: str = ""  # what would put it right, where there is one clear fix
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -53,6 +54,7 @@ class Breach:
             "limit": _num(self.limit),
             "severity": self.severity,
             "message": self.message,
+            "fix": self.fix,
         }
 
     def sort_key(self) -> tuple[str, str, datetime, float]:
@@ -151,6 +153,25 @@ class Context:
     def params(self, rule_id: str) -> dict[str, Any]:
         return self.rule_set.params(rule_id)
 
+    def moment(self, minute: int) -> datetime:
+        """The clock time of a minute on the unrolled timeline, as written in the rota: a
+        repeating cycle's copies map back into it, so a message never names a date outside
+        the rota."""
+        if self.period.repeats:
+            minute %= self.period.minutes
+        return self.period.at(minute)
+
+    def span(self, first_day: int, last_day: int) -> str:
+        """'Mon 2026-08-03' or 'Sat 2026-09-26..Tue 2026-08-04 (round the end of the cycle
+        to its start)' for days on the unrolled timeline."""
+        a, b = self.moment(first_day * DAY), self.moment(last_day * DAY)
+        if first_day == last_day:
+            return f"{a:%a %Y-%m-%d}"
+        out = f"{a:%a %Y-%m-%d}..{b:%a %Y-%m-%d}"
+        if self.period.repeats and first_day // self.period.days != last_day // self.period.days:
+            out += " (round the end of the cycle to its start)"
+        return out
+
     def in_base(self, minute: int) -> bool:
         """True where a finding that begins at `minute` is reported (once per cycle)."""
         if not self.period.repeats:
@@ -207,6 +228,7 @@ class Rule:
     """Base of a rule module's rule: subclasses set `id`, `citation` and write `check`."""
 
     id: ClassVar[str]
+    title: ClassVar[str]  # what people call it: "rest after nights"
     citation: ClassVar[str]
     severity: ClassVar[Severity] = "hard"
 
@@ -225,6 +247,7 @@ class Rule:
         value: float,
         limit: float,
         msg: str,
+        fix: str = "",
     ) -> Breach:
         """A breach reported at the start of the first duty involved; a rule measured over
         the whole rota period (an average, a frequency) passes the period's start."""
@@ -234,7 +257,7 @@ class Rule:
             start = first.start
         else:
             start = first
-        return Breach(self.id, doctor, start, value, limit, self.severity, msg)
+        return Breach(self.id, doctor, start, value, limit, self.severity, msg, fix)
 
 
 # -- runs of consecutive days --------------------------------------------------------------
@@ -319,11 +342,9 @@ def check_max_run(
                 msg = f"{noun} on every day of the repeating {ctx.period.weeks}-week cycle"
                 out.append(rule.breach(ctx, name, run.first, run.length, limit, msg))
             elif run.length > limit:
-                day0 = ctx.period.at(run.first_day * DAY)
-                day1 = ctx.period.at(run.last_day * DAY)
                 msg = (
-                    f"{run.length} consecutive days with {noun} {day0:%Y-%m-%d}..{day1:%Y-%m-%d}"
-                    f" (at most {limit})"
+                    f"{run.length} consecutive days with {noun}"
+                    f" {ctx.span(run.first_day, run.last_day)} (at most {limit})"
                 )
                 out.append(rule.breach(ctx, name, run.first, run.length, limit, msg))
     return out
@@ -354,12 +375,10 @@ def check_rest_after_run(
                 continue  # a one-off rota ends: the rest runs on past it
             rest = nxt.start - run.end
             if rest < limit:
-                day0 = ctx.period.at(run.first_day * DAY)
-                day1 = ctx.period.at(run.last_day * DAY)
                 days = "1 day" if run.length == 1 else f"{run.length} days"
                 msg = (
                     f"{fmt(rest)} h rest after {days} with {noun}"
-                    f" {day0:%Y-%m-%d}..{day1:%Y-%m-%d}, before {nxt.label()}"
+                    f" {ctx.span(run.first_day, run.last_day)}, before {nxt.label()}"
                     f" (at least {fmt(limit)} h)"
                 )
                 out.append(rule.breach(ctx, name, run.first, hours(rest), hours(limit), msg))

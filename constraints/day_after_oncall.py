@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class DayAfterOncall(Rule):
     id = "day_after_oncall"
+    title = "the day after on-call"
     citation = "TCS 2016 Schedule 3: the day after an on-call period rostered no more than 10 hours"
 
     def check(self, ctx: Context) -> list[Breach]:
@@ -38,7 +39,7 @@ class DayAfterOncall(Rule):
                     continue  # first of a Saturday + Sunday pair: the rule applies after Sunday
                 worked = shift_minutes.get(it.day + 1, 0)
                 if worked > limit:
-                    day = ctx.period.at((it.day + 1) * 1440)
+                    day = ctx.moment((it.day + 1) * 1440)
                     msg = (
                         f"{fmt(worked)} h rostered on {day:%a %Y-%m-%d}, the day after"
                         f" {it.label()} (at most {fmt(limit)} h)"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MaxAvgWeeklyHours(Rule):
     id = "max_avg_weekly_hours"
+    title = "average weekly hours"
     citation = "TCS 2016 Schedule 3: average weekly hours over the rota cycle no more than 48"
 
     def check(self, ctx: Context) -> list[Breach]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MaxConsecutiveLong(Rule):
     id = "max_consecutive_long"
+    title = "consecutive long shifts"
     citation = (
         "TCS 2016 Schedule 3: at most 5 long shifts (over 10 h) on consecutive days; 4 in"
         " the 2019 refresh"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MaxConsecutiveLongEvening(Rule):
     id = "max_consecutive_long_evening"
+    title = "consecutive long evenings"
     citation = "TCS 2016 Schedule 3: at most 4 long evening shifts on consecutive days"
 
     def check(self, ctx: Context) -> list[Breach]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MaxConsecutiveNights(Rule):
     id = "max_consecutive_nights"
+    title = "consecutive nights"
     citation = "TCS 2016 Schedule 3: at most 4 consecutive night shifts"
 
     def check(self, ctx: Context) -> list[Breach]:

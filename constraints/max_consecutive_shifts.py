@@ -23,6 +23,7 @@ def is_duty(ctx: Context, it: Item) -> bool:
 
 class MaxConsecutiveShifts(Rule):
     id = "max_consecutive_shifts"
+    title = "consecutive shifts"
     citation = "TCS 2016 Schedule 3: at most 8 shifts on consecutive days (7 in the 2019 refresh)"
 
     def check(self, ctx: Context) -> list[Breach]:

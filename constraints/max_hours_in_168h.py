@@ -54,6 +54,7 @@ def _work_upto(s: np.ndarray, e: np.ndarray, dens: np.ndarray, x: np.ndarray) ->
 
 class MaxHoursIn168h(Rule):
     id = "max_hours_in_168h"
+    title = "hours in any 7 days"
     citation = "TCS 2016 Schedule 3: no more than 72 hours' work in any 168 consecutive hours"
 
     def check(self, ctx: Context) -> list[Breach]:
@@ -84,7 +85,7 @@ class MaxHoursIn168h(Rule):
                 t0 = float(points[k])
                 first = next(it for it in tl.items if it.end > t0 and it.work_minutes > 0)
                 value = float(work[k])
-                when = ctx.period.at(int(t0))
+                when = ctx.moment(int(t0))
                 msg = (
                     f"{fmt(value)} h of work in the {fmt(window)} h from"
                     f" {when:%a %Y-%m-%d %H:%M} (limit {fmt(limit)} h)"

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MaxOncallLength(Rule):
     id = "max_oncall_length"
+    title = "on-call period length"
     citation = "TCS 2016 Schedule 3: an on-call period no longer than 24 hours"
 
     def check(self, ctx: Context) -> list[Breach]:

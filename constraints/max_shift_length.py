@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MaxShiftLength(Rule):
     id = "max_shift_length"
+    title = "shift length"
     citation = "TCS 2016 Schedule 3: maximum shift length 13 hours (on-call excluded)"
 
     def check(self, ctx: Context) -> list[Breach]:

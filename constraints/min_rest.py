@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class MinRest(Rule):
     id = "min_rest"
+    title = "rest between shifts"
     citation = "TCS 2016 Schedule 3: at least 11 hours continuous rest between rostered shifts"
 
     def check(self, ctx: Context) -> list[Breach]:

@@ -43,6 +43,7 @@ def dodges_night_enhancement(
 
 class NightShiftAvoidance(Rule):
     id = "night_shift_avoidance"
+    title = "night designed to dodge the enhancement"
     citation = (
         "Rostering guidance (FAQ May 2016): no shifts designed to avoid the night enhancement"
     )
@@ -68,7 +69,8 @@ class NightShiftAvoidance(Rule):
                         f" just outside {ws[0]}-{ws[1]} when the whole shift would earn the"
                         " night enhancement"
                     )
-                    out.append(self.breach(ctx, name, it, clock / 60, edge / 60, msg))
+                    fix = f"start it at {edge // 60 % 24:02d}:{edge % 60:02d} instead"
+                    out.append(self.breach(ctx, name, it, clock / 60, edge / 60, msg, fix))
         return out
 
     def encode(self, m: RotaModel) -> None:

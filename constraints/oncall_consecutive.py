@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class OncallConsecutive(Rule):
     id = "oncall_consecutive"
+    title = "consecutive on-call periods"
     citation = "TCS 2016 Schedule 3: no consecutive on-call periods, apart from Saturday and Sunday"
 
     def check(self, ctx: Context) -> list[Breach]:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class OncallPer7Days(Rule):
     id = "oncall_per_7_days"
+    title = "on-call periods in 7 days"
     citation = "TCS 2016 Schedule 3: no more than 3 on-call periods in 7 consecutive days"
 
     def check(self, ctx: Context) -> list[Breach]:
@@ -41,7 +42,7 @@ class OncallPer7Days(Rule):
                 first = calls[k]
                 msg = (
                     f"{counts[k]} on-call periods in the {span} days from"
-                    f" {ctx.period.at(first.day * 1440):%a %Y-%m-%d} (at most {limit})"
+                    f" {ctx.moment(first.day * 1440):%a %Y-%m-%d} (at most {limit})"
                 )
                 out.append(self.breach(ctx, name, first, counts[k], limit, msg))
         return out

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class RestAfterConsecutiveShifts(Rule):
     id = "rest_after_consecutive_shifts"
+    title = "rest after consecutive shifts"
     citation = (
         "TCS 2016 Schedule 3: 48 hours rest after 8 consecutive shifts (7 in the 2019 refresh)"
     )

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class RestAfterLong(Rule):
     id = "rest_after_long"
+    title = "rest after long shifts"
     citation = (
         "TCS 2016 Schedule 3: 48 hours rest after the maximum run of consecutive long "
         "shifts (5 in 2016, 4 in 2019)"

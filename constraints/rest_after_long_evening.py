@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class RestAfterLongEvening(Rule):
     id = "rest_after_long_evening"
+    title = "rest after long evenings"
     citation = "TCS 2016 Schedule 3: 48 hours rest after 4 consecutive long evening shifts"
 
     def check(self, ctx: Context) -> list[Breach]:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 class RestAfterNights(Rule):
     id = "rest_after_nights"
+    title = "rest after nights"
     citation = (
         "TCS 2016 Schedule 3: 46 hours rest after 3 or 4 consecutive nights (2016); after"
         " any run of nights, even one (2019, Hansard PQ 270697)"

@@ -51,6 +51,7 @@ def weekends_worked(ctx: Context, tl: Timeline) -> dict[int, Item]:
 
 class WeekendFrequency(Rule):
     id = "weekend_frequency"
+    title = "weekend frequency"
     citation = "TCS 2016 Schedule 3: weekend working no more frequently than 1 in 2"
 
     def check(self, ctx: Context) -> list[Breach]:

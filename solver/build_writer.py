@@ -16,8 +16,16 @@ from openpyxl.utils import get_column_letter
 
 from rota_solve.solver.report import add_checks_sheet, add_pay_sheet
 from rota_solve.solver.rota_writer import rota_sheets
-from rota_solve.solver.sheets import BOLD, HEADER_FILL, append_header, atomic_path, autosize
+from rota_solve.solver.sheets import (
+    BOLD,
+    HEADER_FILL,
+    append_header,
+    atomic_path,
+    autosize,
+    clean,
+)
 from rota_solve.solver.solve import BuildResult
+from rota_solve.solver.spec import cover_index
 
 PALETTE = [
     "9BC2E6",
@@ -116,6 +124,7 @@ def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
     for s in spec.shifts:
         header += [f"{s.code} required", f"{s.code} rostered"]
     append_header(ws, header)
+    needs = cover_index(spec)
     counts: dict[tuple[int, str], int] = {}
     for duty in result.rota.duties:
         key = (spec.period.day_index(duty.start.date()), duty.shift)
@@ -124,8 +133,8 @@ def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
         d = spec.period.start + timedelta(days=day)
         row: list[object] = [d, d.strftime("%a")]
         for s in spec.shifts:
-            need = spec.need(day, s.code)
-            row += [need.doctors if need else 0, counts.get((day, s.code), 0)]
+            required = sum(n.doctors for n in needs.get((day, s.code), []))
+            row += [required, counts.get((day, s.code), 0)]
         ws.append(row)
         ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
     autosize(ws)
@@ -168,7 +177,7 @@ def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
     ]
     append_header(ws, ["item", "value"])
     for k, v in rows:
-        ws.append([k, v])
+        ws.append([k, clean(v)])
         if k == "start date":
             ws.cell(ws.max_row, 2).number_format = "yyyy-mm-dd"
     if result.unmet_requests:

@@ -37,6 +37,7 @@ class CheckResult:
             "compliant": self.compliant,
             "breaches": [b.as_dict() for b in self.breaches],
             "pay": [p.json() for p in self.pay],
+            "warnings": list(self.rota.warnings),
         }
 
 

@@ -1,7 +1,9 @@
-"""The command line: `rota-solve check` (and `python -m rota_solve check`).
+"""The command line: `rota-solve check`, `rota-solve build` (and `python -m rota_solve`).
 
-Exit codes for every command: 0 done and compliant, 1 breaches found, 2 unreadable or
-invalid input (one clear message naming the sheet, row and column; never a traceback).
+Exit codes for every command: 0 done (and compliant), 1 a verdict (breaches found, or no
+compliant rota), 2 unreadable or invalid input (one clear message naming the sheet, row and
+column; never a traceback), 3 a bug caught by the re-check (nothing written), 130/143 stopped
+by Ctrl-C/SIGTERM before anything could be kept.
 """
 
 from __future__ import annotations
@@ -17,11 +19,29 @@ from rich.console import Console
 
 from rota_solve.solver.errors import InputError
 
+EXIT_CODES = (
+    "Exit codes: 0 done (compliant / rota written); 1 breaches found (check) or no compliant"
+    " rota (build); 2 unreadable or invalid input, named by sheet, row and column; 3 the"
+    " solver's rota failed the independent re-check (a bug: nothing written); 130 or 143"
+    " stopped by Ctrl-C or SIGTERM before a rota could be kept."
+)
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="Build and check rotas for resident doctors in England (2016 TCS, 2019 refresh).",
+    epilog=EXIT_CODES,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("rota-solve")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "unknown"
 
 
 def _console() -> Console:
@@ -36,8 +56,13 @@ def _err() -> Console:
 
 
 def _fail(exc: InputError) -> None:
-    _err().print(f"[bold red]error[/bold red]: {exc}", highlight=False)
+    _err().print(f"[bold red]error[/bold red]: {exc}", highlight=False, markup=True)
     raise typer.Exit(2)
+
+
+def _interrupted(name: str, code: int) -> None:
+    _err().print(f"[bold red]stopped[/bold red] by {name}: nothing was written.")
+    raise typer.Exit(code)
 
 
 def _date(value: str | None) -> date | None:
@@ -51,35 +76,73 @@ def _date(value: str | None) -> date | None:
         raise InputError(f"--start-date: {exc}") from None
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"rota-solve {_version()}")
+        raise typer.Exit(0)
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="print the version and exit"
+        ),
+    ] = False,
+) -> None:
     """rota-solve: build and check resident doctors' rotas."""
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def check(
     rota: Annotated[Path, typer.Argument(help="rota workbook (.xlsx) or Assignments table (.csv)")],
-    rules: Annotated[str | None, typer.Option(help="rule set: 2016 or 2019")] = None,
-    pay_year: Annotated[str | None, typer.Option(help="pay year, e.g. 2025/26")] = None,
-    start_date: Annotated[
-        str | None, typer.Option(help="first day of the rota (YYYY-MM-DD)")
+    rules: Annotated[
+        str | None, typer.Option(help="rule set: 2016 or 2019 (default: Settings, else 2019)")
     ] = None,
-    weeks: Annotated[int | None, typer.Option(min=1, help="length of the rota in weeks")] = None,
+    pay_year: Annotated[
+        str | None,
+        typer.Option(help="pay year, e.g. 2025/26 (default: Settings, else the latest held)"),
+    ] = None,
+    start_date: Annotated[
+        str | None,
+        typer.Option(
+            help="first day of the rota (YYYY-MM-DD) [default: Settings, else the Monday on or"
+            " before the first duty]"
+        ),
+    ] = None,
+    weeks: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=104,
+            help="length of the rota in weeks (default: Settings, else enough for every duty)",
+        ),
+    ] = None,
     repeats: Annotated[
         bool | None,
-        typer.Option("--repeats/--no-repeats", help="the rota is a repeating cycle (or one-off)"),
+        typer.Option(
+            "--repeats/--no-repeats",
+            help="the rota is a repeating cycle, or a one-off period (default: Settings (yes"
+            " when it omits it); one-off without Settings)",
+            show_default=False,
+        ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
     report: Annotated[
-        Path | None, typer.Option(help="also write a report workbook (Checks, Pay) here")
+        Path | None,
+        typer.Option(help="also write a report workbook (Checks, Pay) here; never the input"),
     ] = None,
 ) -> None:
     """Check a rota: every breach of the safe-working limits, and each doctor's pay."""
     from rota_solve.solver.checker import check_rota
     from rota_solve.solver.report import print_report, write_check_report
     from rota_solve.solver.rota_io import Overrides, read_rota
+    from rota_solve.solver.sheets import check_output
 
     try:
+        if report is not None:
+            check_output(report, protect=[rota])
         overrides = Overrides(
             rules=rules,
             pay_year=pay_year,
@@ -104,30 +167,77 @@ def check(
     raise typer.Exit(0 if result.compliant else 1)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES)
 def build(
     spec: Annotated[Path, typer.Argument(help="spec workbook (.xlsx)")],
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="rota workbook to write")
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="rota workbook to write (default: SPEC-rota.xlsx beside the spec)",
+            show_default=False,
+        ),
     ] = None,
-    rules: Annotated[str | None, typer.Option(help="rule set: 2016 or 2019")] = None,
+    rules: Annotated[
+        str | None,
+        typer.Option(help="rule set: 2016 or 2019 (default: Settings rules, else 2019)"),
+    ] = None,
     time_limit: Annotated[
-        float | None, typer.Option(min=0.1, help="solver seconds (deterministic)")
+        float | None,
+        typer.Option(
+            min=0.1,
+            max=86_400,
+            help="solver seconds, deterministic (default: Settings time_limit, else 60)",
+        ),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="solver seed")] = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="solver workers")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(min=0, max=2**31 - 1, help="solver seed (default: Settings seed, else 0)"),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, max=64, help="solver workers (default: Settings workers, else 2)"),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
 ) -> None:
     """Build a compliant, least-cost, fair rota from a spec workbook."""
+    from rota_solve.solver.signals import Signals, exit_code
+
+    with Signals() as signals:
+        try:
+            _build(spec, output, rules, time_limit, seed, workers, as_json, signals)
+        except KeyboardInterrupt:
+            _interrupted(signals.name or "Ctrl-C", exit_code(signals.received))
+
+
+def _build(
+    spec: Path,
+    output: Path | None,
+    rules: str | None,
+    time_limit: float | None,
+    seed: int | None,
+    workers: int | None,
+    as_json: bool,
+    signals: object,
+) -> None:
     from rota_solve.solver.build_writer import write_build
+    from rota_solve.solver.capacity import shortfalls
     from rota_solve.solver.explain import explain
+    from rota_solve.solver.sheets import check_output
+    from rota_solve.solver.signals import Signals
     from rota_solve.solver.solve import Progress, RecheckError, solve
     from rota_solve.solver.spec_io import read_spec
 
+    assert isinstance(signals, Signals)
     err = _err()
     try:
+        target = output or spec.with_name(f"{spec.stem}-rota.xlsx")
+        if target.exists() and spec.exists() and target.resolve() == spec.resolve():
+            raise InputError(f"{target} is the spec: choose another output file name")
+        check_output(target, protect=[spec])  # before any work: a bad path fails at once
         parsed = read_spec(spec, rules=rules)
-        changes = {}
+        changes: dict[str, object] = {}
         if time_limit is not None:
             changes["time_limit"] = time_limit
         if seed is not None:
@@ -136,20 +246,18 @@ def build(
             changes["workers"] = workers
         if changes:
             parsed = parsed.model_copy(update={"solve": parsed.solve.model_copy(update=changes)})
-        target = output or spec.with_name(f"{spec.stem}-rota.xlsx")
-        if target.exists() and target.resolve() == spec.resolve():
-            raise InputError(f"{target} is the spec: choose another output file name")
-        from rota_solve.solver.explain import capacity_problems
-
-        problems = capacity_problems(parsed)
+        problems = shortfalls(parsed)
     except InputError as exc:
         _fail(exc)
         return
     if problems:
-        _no_rota(err, parsed, problems, as_json, "INFEASIBLE", 0.0)
+        reasons = explain(parsed, None)
+        _no_rota(err, reasons, as_json, "INFEASIBLE", 0.0)
         raise typer.Exit(1)
 
     from rich.live import Live
+
+    limit = parsed.solve.time_limit
 
     def line(p: Progress) -> str:
         cost = "-" if p.cost is None else f"£{p.cost / 100:,.2f}"
@@ -157,23 +265,31 @@ def build(
         gap = ""
         if p.cost and p.bound is not None:
             gap = f" · gap {max(0.0, (p.cost - p.bound) / p.cost):.2%}"
-        return f"solving {p.seconds:6.1f} s · best {cost} · bound {bound}{gap}"
+        return (
+            f"solving {p.seconds:6.1f} s (limit {limit:g} deterministic s) · best {cost}"
+            f" · bound {bound}{gap} · Ctrl-C keeps the best rota"
+        )
 
     show = err.is_terminal and not as_json
     try:
         with Live(
             "solving ...", console=err, transient=True, auto_refresh=show, refresh_per_second=4
         ) as live:
-            result = solve(parsed, on_progress=(lambda p: live.update(line(p))) if show else None)
+            result = solve(
+                parsed,
+                on_progress=(lambda p: live.update(line(p))) if show else None,
+                signals=signals,
+            )
     except RecheckError as exc:
         err.print(f"[bold red]error[/bold red]: {exc}. No rota was written.")
         raise typer.Exit(3) from None
     if not result.found:
         reasons = explain(parsed, result)
-        _no_rota(err, parsed, reasons, as_json, result.status, result.seconds)
+        _no_rota(err, reasons, as_json, result.status, result.seconds)
         raise typer.Exit(1)
     try:
-        write_build(result, target, spec_path=spec)
+        with signals.during("defer"):  # a signal now waits until the rota is written
+            write_build(result, target, spec_path=spec)
     except InputError as exc:
         _fail(exc)
         return
@@ -195,7 +311,7 @@ def build(
             else (
                 f"not proven optimal (stopped by {result.stopped}; gap {out['gap']:.2%})"
                 if result.gap is not None
-                else f"not proven optimal ({result.stopped})"
+                else f"not proven optimal (stopped by {result.stopped})"
             )
         )
         console.print(
@@ -209,9 +325,7 @@ def build(
     raise typer.Exit(0)
 
 
-def _no_rota(
-    err: Console, spec: object, reasons: list[str], as_json: bool, status: str, seconds: float
-) -> None:
+def _no_rota(err: Console, reasons: list[str], as_json: bool, status: str, seconds: float) -> None:
     if as_json:
         out = {
             "status": status,
@@ -226,7 +340,7 @@ def _no_rota(
         return
     err.print("[bold red]No compliant rota[/bold red]:", highlight=False)
     for r in reasons:
-        err.print(f"  - {r}", highlight=False)
+        err.print(f"  - {r}", highlight=False, markup=False)
 
 
 def main() -> None:

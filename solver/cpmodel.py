@@ -27,10 +27,11 @@ from rota_solve.constraints.base import (
     is_long_evening,
     is_night,
 )
+from rota_solve.solver.eligibility import Eligibility
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.rota import Duty, Period
 from rota_solve.solver.ruleset import Definitions, RuleSet, load_rule_set
-from rota_solve.solver.spec import ShiftType, Spec
+from rota_solve.solver.spec import CoverNeed, ShiftType, Spec
 
 Kind = Literal["any", "shift", "oncall", "long", "night", "long_evening"]
 
@@ -72,6 +73,8 @@ class RotaModel:
     assume: bool = False
     skip_rules: frozenset[str] = frozenset()
     assumptions: list[tuple[Any, str]] = field(default_factory=list)
+    # how many constraints each rule added: a rule that added none cannot explain anything
+    rule_constraints: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.period: Period = self.spec.period
@@ -79,6 +82,8 @@ class RotaModel:
         self.defs: Definitions = self.rule_set.definitions
         self.days = self.period.days
         self.copies = (-1, 0, 1, 2) if self.period.repeats else (0,)
+        self.elig = Eligibility(self.spec)
+        self.needs: dict[tuple[int, str], list[CoverNeed]] = self.elig.needs
 
     # -- the variable container ---------------------------------------------------------
 
@@ -170,28 +175,20 @@ class RotaModel:
     def doctors(self) -> list[str]:
         return [d.name for d in self.spec.doctors]
 
-    # -- assembling ---------------------------------------------------------------------
+    def eligible(self, doctor: str, day: int, shift: ShiftType) -> bool:
+        return self.elig.eligible(doctor, day, shift)
 
-    def eligible(self, doctor: str, day: int, shift: ShiftType, leave: set[int]) -> bool:
-        doc = self.spec.doctor(doctor)
-        if day in leave:
-            return False
-        if shift.on_call and not doc.on_call:
-            return False
-        if not doc.nights and is_night(self.defs, self.item(doctor, day, shift)):
-            return False
-        need = self.spec.need(day, shift.code)
-        if need is None or need.doctors == 0:
-            return False
-        return not (need.grades is not None and doc.grade not in need.grades)
+    def able(self, need: CoverNeed) -> list[str]:
+        return self.elig.able(need)
+
+    # -- assembling ---------------------------------------------------------------------
 
     def build(self) -> RotaModel:
         spec = self.spec
         for doc in spec.doctors:
-            leave = spec.leave_days(doc.name)
             for day in range(self.days):
                 for shift in spec.shifts:
-                    if self.demand == "all" or self.eligible(doc.name, day, shift, leave):
+                    if self.demand == "all" or self.eligible(doc.name, day, shift):
                         self.add_candidate(doc.name, day, shift)
         if self.demand == "cover":
             self._cover()
@@ -199,7 +196,9 @@ class RotaModel:
             self._ltft()
         for rule in RULES:
             if rule.id not in self.skip_rules:
+                before = len(self.model.proto.constraints)
                 rule.encode(self)
+                self.rule_constraints[rule.id] = len(self.model.proto.constraints) - before
         return self
 
     def guard(self, constraint: Any, text: str) -> None:
@@ -210,22 +209,39 @@ class RotaModel:
             self.assumptions.append((lit, text))
 
     def _cover(self) -> None:
-        """Cover is met exactly. A need fewer doctors may fill than it asks for is still
-        added (it cannot hold), so that an explanation can name it."""
-        for need in self.spec.cover:
-            vars_: list[Any] = [
-                self.x[(d, need.day, need.code)]
-                for d in self.doctors()
-                if (d, need.day, need.code) in self.x
-            ]
-            if not vars_:
-                vars_ = [self.model.new_constant(0)]
-            day = self.period.start + timedelta(days=need.day)
-            self.guard(
-                self.model.add(sum(vars_) == need.doctors),
-                f"cover of {need.doctors} x {need.code} on {day:%a %Y-%m-%d}"
-                f" (Cover row {need.row})",
-            )
+        """Cover is met exactly. Needs of one shift on one day with different grades add up:
+        a doctor who may fill more than one of them is assigned to one (a variable per
+        need), so each need gets its own count. A need fewer doctors may fill than it asks
+        for is still added (it cannot hold), so that an explanation can name it."""
+        for (day_idx, code), needs in sorted(self.needs.items()):
+            needs = [n for n in needs if n.doctors > 0]
+            if not needs:
+                continue
+            able = {id(n): set(self.able(n)) for n in needs}
+            shared = {d for d in self.doctors() if sum(d in able[id(n)] for n in needs) > 1}
+            parts: dict[str, list[Any]] = {}
+            day = self.period.start + timedelta(days=day_idx)
+            for n in needs:
+                vars_: list[Any] = []
+                for d in self.doctors():
+                    if d not in able[id(n)]:
+                        continue
+                    if d in shared:
+                        y = self.model.new_bool_var(f"y[{d}|{day_idx}|{code}|{n.row}]")
+                        parts.setdefault(d, []).append(y)
+                        vars_.append(y)
+                    else:
+                        vars_.append(self.x[(d, day_idx, code)])
+                if not vars_:
+                    vars_ = [self.model.new_constant(0)]
+                grades = f" from {', '.join(sorted(n.grades))}" if n.grades else ""
+                self.guard(
+                    self.model.add(sum(vars_) == n.doctors),
+                    f"cover of {n.doctors} x {code}{grades} on {day:%a %Y-%m-%d}"
+                    f" (Cover row {n.row})",
+                )
+            for d, ys in parts.items():
+                self.model.add(sum(ys) == self.x[(d, day_idx, code)])
 
     def _ltft(self) -> None:
         """LTFT doctors' hours are pro rata: an average week of at most ltft x the 48 h

@@ -17,12 +17,14 @@ class InputError(Exception):
         row: int | None = None,
         column: str | None = None,
         file: str | None = None,
+        cell: str | None = None,
     ) -> None:
         self.message = message
         self.sheet = sheet
         self.row = row
         self.column = column
         self.file = file
+        self.cell = cell or None
         super().__init__(str(self))
 
     def where(self) -> str:
@@ -34,7 +36,9 @@ class InputError(Exception):
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
-            parts.append(f"column {self.column}")
+            parts.append(f"column {self.column}" + (f" (cell {self.cell})" if self.cell else ""))
+        elif self.cell:
+            parts.append(f"cell {self.cell}")
         return ", ".join(parts)
 
     def __str__(self) -> str:

@@ -1,182 +1,165 @@
-"""Why no compliant rota exists, in the contract's words.
+"""Why no compliant rota exists, in the contract's words, within a time budget.
 
-1. Quick capacity checks (exact necessary conditions, no solver): each cover need has enough
-   eligible doctors; the hours of cover each group of doctors must provide fit in what they
-   may work under the 48 h average (56 if opted out); the doctor-weekends the cover needs fit
-   in weekends at most 1 in 2; the nights fit in at most 4 nights in any 5 days.
-2. The solver: cover, fixed duties and fairness are guarded by assumption literals, and
-   CP-SAT names a set of them that cannot hold together under the rules; then each rule is
-   dropped in turn to say which rules that set runs into.
-3. The least number of extra full-time doctors of one grade that makes a rota possible.
+1. Capacity (`capacity.py`, no solver): necessary conditions that name the cause (whose
+   leave, which days, which tier) and how many doctors each says are missing.
+2. Otherwise the solver: cover, fixed duties and fairness are guarded by assumption
+   literals, and CP-SAT names a set of them that cannot hold together under the rules; then
+   each rule that constrains this spec at all (a rota with no on-call has no on-call rules
+   to blame) is dropped in turn to find the rules that set runs into.
+3. The fewest extra full-time doctors: from the capacity checks (a lower bound), confirmed
+   by a solve with them added where the budget allows; otherwise by adding doctors of each
+   grade one at a time.
+
+The whole explanation shares one budget (`[explain] seconds` in solver_settings.toml), so
+"no compliant rota" comes in seconds, not minutes.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from datetime import timedelta
+import time
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from rota_solve.constraints import RULES
-from rota_solve.constraints.base import is_night
+from rota_solve.solver.capacity import Shortfall, extra_needed, shortfalls
 from rota_solve.solver.cpmodel import RotaModel, build_model
 from rota_solve.solver.objective import Objective, add_fairness
 from rota_solve.solver.rota import CONTRACT_GRADES, Doctor
 from rota_solve.solver.spec import Spec
 
-PROBE_SECONDS = 10.0
+
+def explain_seconds() -> float:
+    from rota_solve.solver.solve import solver_settings
+
+    return float(solver_settings().get("explain", {}).get("seconds", 20.0))
 
 
 def capacity_problems(spec: Spec) -> list[str]:
-    m = RotaModel(spec)
-    leave = {d.name: spec.leave_days(d.name) for d in spec.doctors}
-    able_map: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for need in spec.cover:
-        shift = spec.shift(need.code)
-        for doc in spec.doctors:
-            if m.eligible(doc.name, need.day, shift, leave[doc.name]):
-                able_map[(need.day, need.code)].append(doc.name)
-
-    def eligible(day: int, code: str) -> list[str]:
-        return able_map.get((day, code), [])
-
-    out: list[str] = []
-    rs = m.rule_set
-    avg = rs.params("max_avg_weekly_hours")
-    weeks = spec.period.weeks
-    for need in spec.cover:
-        able = eligible(need.day, need.code)
-        if len(able) < need.doctors:
-            day = spec.period.start + timedelta(days=need.day)
-            why = []
-            if need.grades:
-                why.append(f"grades {', '.join(sorted(need.grades))} only")
-            out.append(
-                f"Cover row {need.row}: {need.code} on {day:%a %Y-%m-%d} needs {need.doctors}"
-                f" doctor(s) but only {len(able)} may work it"
-                f"{' (' + '; '.join(why) + ')' if why else ''}, counting leave, grades and"
-                " nights/on_call: add doctors or change the cover"
-            )
-    # hours: every set of doctors against the cover only they can fill
-    groups: dict[frozenset[str], int] = defaultdict(int)
-    for need in spec.cover:
-        group = frozenset(eligible(need.day, need.code))
-        if group:
-            groups[group] += need.doctors * spec.shift(need.code).work_minutes
-    limit = {
-        d.name: (avg["opted_out_limit_hours"] if d.opted_out else avg["limit_hours"]) * 60 * weeks
-        for d in spec.doctors
-    }
-    for group in sorted(groups, key=len):
-        demand = sum(v for g, v in groups.items() if g <= group)
-        capacity = sum(limit[d] for d in group)
-        if demand > capacity:
-            out.append(
-                f"hours: the cover that only {_names(group)} can fill is {demand / 60:,.1f} h"
-                f" over {weeks} weeks, but the 48 h average (max_avg_weekly_hours) lets them"
-                f" work at most {capacity / 60:,.1f} h"
-            )
-    # weekends: at most 1 in 2 for each doctor (weekend_frequency)
-    sats = spec.period.saturdays()
-    wf = rs.params("weekend_frequency")
-    per_doctor = len(sats) * int(wf["max_worked"]) // int(wf["out_of"])
-    needed = 0
-    for sat in sats:
-        needed += (
-            max(sum(n.doctors for n in spec.cover if n.day == d) for d in (sat, sat + 1))
-            if any(n.day in (sat, sat + 1) for n in spec.cover)
-            else 0
-        )
-    possible = per_doctor * len(spec.doctors)
-    if needed > possible:
-        out.append(
-            f"weekends: the cover needs at least {needed} doctor-weekends, but"
-            f" {len(spec.doctors)} doctors working at most 1 weekend in 2 (weekend_frequency)"
-            f" give at most {possible}"
-        )
-    # nights: at most 4 in any 5 consecutive days (max_consecutive_nights)
-    limit_n = int(rs.params("max_consecutive_nights")["limit"])
-    nights = 0
-    able_n: set[str] = set()
-    for need in spec.cover:
-        it = m.item("", need.day, spec.shift(need.code))
-        if is_night(m.defs, it):
-            nights += need.doctors
-            able_n |= set(eligible(need.day, need.code))
-    most = len(able_n) * math.floor(m.days * limit_n / (limit_n + 1))
-    if nights > most:
-        out.append(
-            f"nights: the cover needs {nights} night shifts, but the {len(able_n)} doctors who may"
-            f" work nights can do at most {limit_n} in any {limit_n + 1} days"
-            f" (max_consecutive_nights): at most {most}"
-        )
-    return out
+    """The capacity checks' sentences (empty when every check passes)."""
+    found = shortfalls(spec)
+    return [s.text for s in found] + _extra_line(spec, found, None)
 
 
-def _names(group: frozenset[str]) -> str:
-    names = sorted(group)
-    return ", ".join(names) if len(names) <= 4 else f"{len(names)} doctors ({names[0]}, ...)"
+class Budget:
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return max(0.0, self.end - time.monotonic())
 
 
-def _feasible(m: RotaModel, seconds: float, assumptions: list[Any] | None = None) -> int:
+def _status(m: RotaModel, seconds: float, assumptions: list[Any] | None = None) -> int:
+    if seconds < 0.05:
+        return int(cp_model.UNKNOWN)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 2
+    solver.parameters.catch_sigint_signal = False
     if assumptions is not None:
         m.model.clear_assumptions()
         m.model.add_assumptions(assumptions)
     return int(solver.solve(m.model))
 
 
-def core(spec: Spec) -> tuple[list[str], list[str]]:
-    """A set of cover needs / fixed duties / fairness bands that cannot hold together, and
-    the rules without which they could."""
-    m = build_model(spec, assume=True)
+def _with_fairness(spec: Spec, **kwargs: Any) -> RotaModel:
+    m = build_model(spec, **kwargs)
     add_fairness(m, Objective())
+    return m
+
+
+def core(spec: Spec, budget: Budget) -> tuple[list[str], list[str], list[str]]:
+    """A set of cover needs / fixed duties / fairness bands that cannot hold together, the
+    rules proven to matter (without each, that set could hold), and the rules not settled
+    in the time."""
+    m = _with_fairness(spec, assume=True)
     lits = [lit for lit, _ in m.assumptions]
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = PROBE_SECONDS
+    solver.parameters.max_time_in_seconds = max(0.1, budget.left() * 0.4)
     solver.parameters.num_workers = 1
+    solver.parameters.catch_sigint_signal = False
     m.model.add_assumptions(lits)
-    status = solver.solve(m.model)
-    if status != cp_model.INFEASIBLE:
-        return [], []
+    if solver.solve(m.model) != cp_model.INFEASIBLE:
+        return [], [], []
     found = set(solver.sufficient_assumptions_for_infeasibility())
     texts = [text for lit, text in m.assumptions if lit.index in found]
-
-    def conflicts(skip: frozenset[str]) -> bool:
-        relaxed = build_model(spec, assume=True, skip_rules=skip)
-        add_fairness(relaxed, Objective())
+    # only rules that put a constraint on this spec can matter
+    candidates = [r.id for r in RULES if m.rule_constraints.get(r.id, 0) > 0]
+    needed: list[str] = []
+    unsure: list[str] = []
+    dropped: frozenset[str] = frozenset(r.id for r in RULES if r.id not in candidates)
+    for k, rule in enumerate(candidates):
+        share = budget.left() / max(1, len(candidates) - k)
+        relaxed = _with_fairness(spec, assume=True, skip_rules=dropped | {rule})
         wanted = [lit for lit, text in relaxed.assumptions if text in texts]
-        return _feasible(relaxed, PROBE_SECONDS / 4, wanted) == cp_model.INFEASIBLE
-
-    # deletion filter: drop every rule the conflict does not need; what is left is a
-    # minimal set of rules that, with the core above, admits no rota
-    dropped: frozenset[str] = frozenset()
-    for rule in RULES:
-        if conflicts(dropped | {rule.id}):
-            dropped |= {rule.id}
-    rules = [f"{r.id} ({r.citation})" for r in RULES if r.id not in dropped]
-    return texts, rules
+        status = _status(relaxed, share, wanted)
+        if status == cp_model.INFEASIBLE:
+            dropped |= {rule}  # the conflict holds without it
+        elif status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            needed.append(rule)
+        else:
+            unsure.append(rule)
+    return texts, needed, unsure
 
 
-def extra_doctors(spec: Spec, most: int = 4) -> str | None:
-    """The fewest extra full-time doctors of one grade that make a rota feasible."""
+def _citation(rule_id: str) -> str:
+    rule = next(r for r in RULES if r.id == rule_id)
+    return f"{rule.title} ({rule.id}: {rule.citation})"
+
+
+def _added(spec: Spec, extra: dict[str, int]) -> Spec:
+    added = [
+        Doctor(f"extra {grade} {k + 1}", grade=grade)
+        for grade, count in extra.items()
+        for k in range(count)
+    ]
+    return spec.model_copy(update={"doctors": [*spec.doctors, *added]})
+
+
+def _feasible_with(spec: Spec, extra: dict[str, int], seconds: float) -> int:
+    return _status(_with_fairness(_added(spec, extra)), seconds)
+
+
+def _describe(extra: dict[str, int]) -> str:
+    return " and ".join(f"{n} full-time {g} doctor(s)" for g, n in extra.items())
+
+
+def _extra_line(spec: Spec, found: list[Shortfall], budget: Budget | None) -> list[str]:
+    """The fewest extra doctors the capacity checks call for, confirmed by a solve with them
+    added when there is a budget for it."""
+    extra = extra_needed(found)
+    if not extra:
+        return []
+    if budget is not None:
+        for _ in range(3):
+            status = _feasible_with(spec, extra, budget.left() / 2)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return [f"adding {_describe(extra)} makes a compliant rota possible"]
+            if status != cp_model.INFEASIBLE:
+                break
+            extra = {g: n + 1 for g, n in extra.items()}
+    return [
+        f"at least {_describe(extra)} more are needed (from the capacity checks above; a rota"
+        " with them was not confirmed in the time)"
+    ]
+
+
+def extra_doctors(spec: Spec, budget: Budget, most: int = 4) -> str | None:
+    """The fewest extra full-time doctors of one grade that make a rota feasible, tried one
+    count at a time while the budget lasts."""
     grades = [g for g in CONTRACT_GRADES if any(d.grade == g for d in spec.doctors)]
     for extra in range(1, most + 1):
-        for grade in grades:
-            added = [Doctor(f"extra {grade} {k + 1}", grade=grade) for k in range(extra)]
-            bigger = spec.model_copy(update={"doctors": [*spec.doctors, *added]})
-            m = build_model(bigger)
-            add_fairness(m, Objective())
-            if _feasible(m, PROBE_SECONDS / 2) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for k, grade in enumerate(grades):
+            left = budget.left()
+            if left < 0.5:
+                return None
+            status = _feasible_with(spec, {grade: extra}, left / (len(grades) - k + 1))
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return f"adding {extra} full-time {grade} doctor(s) makes a compliant rota possible"
     return None
 
 
-def explain(spec: Spec, result: object) -> list[str]:
+def explain(spec: Spec, result: object, seconds: float | None = None) -> list[str]:
     status = getattr(result, "status", "")
     if status == "UNKNOWN":
         why = getattr(result, "stopped", "") or "the time limit was reached first"
@@ -186,10 +169,11 @@ def explain(spec: Spec, result: object) -> list[str]:
         ]
     if status == "MODEL_INVALID":
         return ["the model was invalid (a bug): please report it with the spec"]
-    reasons = capacity_problems(spec)
-    if reasons:
-        return reasons
-    texts, rules = core(spec)
+    budget = Budget(explain_seconds() if seconds is None else seconds)
+    found = shortfalls(spec)
+    if found:
+        return [s.text for s in found] + _extra_line(spec, found, budget)
+    texts, needed, unsure = core(spec, budget)
     out = []
     if texts:
         out.append(
@@ -197,11 +181,13 @@ def explain(spec: Spec, result: object) -> list[str]:
             + "; ".join(texts[:12])
             + (f"; and {len(texts) - 12} more" if len(texts) > 12 else "")
         )
-        if rules:
-            out.append("the rules they run into: " + "; ".join(rules))
+        if needed:
+            out.append("the rules they run into: " + "; ".join(_citation(r) for r in needed))
+        if unsure:
+            out.append("not settled in the time: " + ", ".join(unsure))
     else:
         out.append("the rules alone leave no compliant rota for this cover and these doctors")
-    hint = extra_doctors(spec)
+    hint = extra_doctors(spec, budget)
     if hint:
         out.append(hint)
     return out

@@ -487,7 +487,7 @@ def fair_shares(m: RotaModel) -> dict[str, dict[str, Fraction]]:
     for need in m.spec.cover:
         if need.doctors == 0:
             continue
-        able = [d for d in names if (d, need.day, need.code) in m.x]
+        able = m.able(need)
         if not able:
             continue
         for d in able[1:]:

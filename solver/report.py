@@ -3,17 +3,20 @@ workbook with `Checks` and `Pay` sheets (written atomically, never over the inpu
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from rota_solve.constraints import RULES
 from rota_solve.solver.checker import CheckResult
-from rota_solve.solver.sheets import append_header, atomic_path, autosize
+from rota_solve.solver.sheets import append_header, atomic_path, autosize, clean
 
 CITATIONS = {r.id: r.citation for r in RULES}
+TITLES = {r.id: r.title for r in RULES}
 PAY_COLUMNS = [
     ("doctor", "Doctor"),
     ("grade", "Grade"),
@@ -39,65 +42,118 @@ def print_report(result: CheckResult, console: Console) -> None:
     rota = result.rota
     p = rota.period
     kind = "repeating cycle" if p.repeats else "one-off period"
+    last = p.end - timedelta(days=1)
     console.print(
-        f"[bold]{rota.name}[/bold]: {len(rota.doctors)} doctors, {len(rota.duties)} duties,"
-        f" {p.weeks}-week {kind} from {p.start:%a %Y-%m-%d}; rules {result.rule_set.name};"
-        f" pay year {result.pay_year.year}"
+        f"[bold]{escape(rota.name)}[/bold]: {len(rota.doctors)} doctors, {len(rota.duties)}"
+        f" duties, {p.weeks}-week {kind} {p.start:%a %Y-%m-%d}..{last:%a %Y-%m-%d}; rules"
+        f" {escape(result.rule_set.name)}; pay year {result.pay_year.year}",
+        highlight=False,
     )
+    for warning in rota.warnings:
+        console.print(f"[bold yellow]warning[/bold yellow]: {escape(warning)}", highlight=False)
     if result.breaches:
         by_doctor: dict[str, list[int]] = {}
         for i, b in enumerate(result.breaches):
             by_doctor.setdefault(b.doctor, []).append(i)
         for doctor, idxs in by_doctor.items():
-            table = Table(title=f"{doctor}: {len(idxs)} breach(es)", title_justify="left")
-            for col in ("rule", "severity", "start", "value", "limit", "what"):
-                table.add_column(col, overflow="fold")
+            table = Table(
+                title=f"{escape(doctor)}: {len(idxs)} breach(es)",
+                title_justify="left",
+                expand=False,
+            )
+            table.add_column("rule", overflow="fold", min_width=12)
+            table.add_column("severity", no_wrap=True)
+            table.add_column("start", no_wrap=True)
+            table.add_column("value", justify="right", no_wrap=True)
+            table.add_column("limit", justify="right", no_wrap=True)
+            table.add_column("what", overflow="fold", ratio=1)
             for i in idxs:
                 b = result.breaches[i]
                 d = b.as_dict()
+                what = escape(b.message)
+                if b.fix:
+                    what += f"\n[bold]Fix:[/bold] {escape(b.fix)}"
                 table.add_row(
-                    b.rule,
+                    f"{escape(TITLES.get(b.rule, b.rule))}\n[dim]{b.rule}[/dim]",
                     b.severity,
                     d["start"].replace("T", " "),
                     str(d["value"]),
                     str(d["limit"]),
-                    b.message,
+                    what,
                 )
             console.print(table)
         counts: dict[str, int] = {}
         for b in result.breaches:
             counts[b.rule] = counts.get(b.rule, 0) + 1
-        summary = ", ".join(f"{k} {v}" for k, v in counts.items())
-        console.print(f"[bold red]{len(result.breaches)} breach(es)[/bold red]: {summary}")
+        summary = ", ".join(f"{TITLES.get(k, k)} {v}" for k, v in counts.items())
+        console.print(
+            f"[bold red]{len(result.breaches)} breach(es)[/bold red]: {escape(summary)}",
+            highlight=False,
+        )
     else:
         console.print("[bold green]Compliant[/bold green]: no breach of any rule checked.")
-    pay = Table(title=f"Pay a year ({result.pay_year.year})", title_justify="left")
-    for _, title in PAY_COLUMNS[:-1]:
-        pay.add_column(
-            title, justify="left" if title in ("Doctor", "Grade", "Weekends") else "right"
-        )
-    for line in result.pay:
-        d = line.as_dict()
-        pay.add_row(
-            line.doctor,
-            line.grade or "-",
-            *[_money(d[k]) for k, _ in PAY_COLUMNS[2:9]],
-            f"{line.average_weekly_hours:.2f}",
-            f"{line.enhanced_hours:.2f}",
-            line.weekend_frequency,
-        )
-    console.print(pay)
+    print_pay(result, console)
     missing = [p.doctor for p in result.pay if p.total is None]
     if missing:
         console.print(
-            f"Pay not shown for {', '.join(missing)}: no contract grade (FY1-ST8) or"
-            " basic_salary on the Doctors sheet."
+            f"Pay not shown for {escape(', '.join(missing))}: no contract grade (FY1-ST8) or"
+            " basic_salary on the Doctors sheet.",
+            highlight=False,
         )
+
+
+def print_pay(result: CheckResult, console: Console) -> None:
+    """The pay table, split into as many tables as the terminal's width needs (each
+    repeating the doctor), so no column is ever cut off."""
+    columns = [
+        (title, key in ("doctor", "grade", "weekend_frequency")) for key, title in PAY_COLUMNS[:-1]
+    ]
+    rows = []
+    for line in result.pay:
+        d = line.as_dict()
+        rows.append(
+            [
+                line.doctor,
+                line.grade or "-",
+                *[_money(d[k]) for k, _ in PAY_COLUMNS[2:9]],
+                f"{line.average_weekly_hours:.2f}",
+                f"{line.enhanced_hours:.2f}",
+                line.weekend_frequency,
+            ]
+        )
+
+    def width(col: int) -> int:  # the widest cell, or the header's longest word
+        cells = [len(r[col]) for r in rows]
+        words = [len(w) for w in columns[col][0].split()]
+        return max([*cells, *words, 1])
+
+    def table(group: list[int], title: str) -> Table:
+        out = Table(title=title, title_justify="left")
+        for col in [0, *group]:
+            name, left = columns[col]
+            out.add_column(name, justify="left" if left else "right", width=width(col))
+        for r in rows:
+            out.add_row(*[escape(r[c]) for c in [0, *group]])
+        return out
+
+    # fixed column widths: a table is 1 + the sum of (width + 3) characters wide
+    groups: list[list[int]] = [[]]
+    used = 1 + width(0) + 3
+    for col in range(1, len(columns)):
+        if groups[-1] and used + width(col) + 3 > console.width:
+            groups.append([])
+            used = 1 + width(0) + 3
+        groups[-1].append(col)
+        used += width(col) + 3
+    title = f"Pay a year ({result.pay_year.year})"
+    for n, group in enumerate(groups):
+        suffix = f" ({n + 1} of {len(groups)})" if len(groups) > 1 else ""
+        console.print(table(group, title + suffix))
 
 
 def add_checks_sheet(wb: Workbook, result: CheckResult) -> None:
     ws = wb.create_sheet("Checks")
-    ws.append([f"Rule set: {result.rule_set.name} ({result.rule_set.source})"])
+    ws.append([clean(f"Rule set: {result.rule_set.name} ({result.rule_set.source})")])
     ws.append([f"Pay year: {result.pay_year.year} ({result.pay_year.source})"])
     ws.append([])
     append_header(
@@ -115,7 +171,7 @@ def add_checks_sheet(wb: Workbook, result: CheckResult) -> None:
                 b.start,
                 d["value"],
                 d["limit"],
-                b.message,
+                clean(b.message),
                 CITATIONS.get(b.rule, ""),
             ]
         )

@@ -4,7 +4,7 @@ Everything here is plain data, validated when it is read (see `rota_io`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from rota_solve.solver.clock import WEEK, minutes_between
@@ -112,3 +112,4 @@ class Rota:
     pay_year: str = ""
     name: str = ""
     source: str = ""
+    warnings: list[str] = field(default_factory=list)  # said with the verdict, not breaches

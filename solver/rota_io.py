@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from rota_solve.solver.errors import InputError
+from rota_solve.solver.grid import grid_disagreements
 from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Period, Rota
 from rota_solve.solver.ruleset import (
     available_pay_years,
@@ -18,6 +19,7 @@ from rota_solve.solver.ruleset import (
     latest_pay_year,
 )
 from rota_solve.solver.values import (
+    name_text,
     parse_bool,
     parse_date,
     parse_datetime_or_time,
@@ -66,12 +68,17 @@ def parse_grade(value: object) -> str:
     )
 
 
+# The least LTFT fraction taken as meant: LTFT training is at least 50 % of full time, and
+# no rota has a doctor at a fifth; below this is a typo (0.8% for 80%, 0.06 for 0.6).
+MIN_LTFT = 0.2
+
+
 def parse_ltft(value: object) -> float:
     x = parse_fraction(value)
-    if not 0 < x <= 1:
+    if not MIN_LTFT <= x <= 1:
         raise ValueError(
-            f"{value!r} is out of range: ltft is the fraction of full time, more than 0 and at"
-            " most 1 (0.8 or 80%)"
+            f"{value!r} is out of range: ltft is the fraction of full time, from {MIN_LTFT:g}"
+            " to 1 (write 0.8 or 80%)"
         )
     return x
 
@@ -87,7 +94,7 @@ def read_doctors(table: Table) -> dict[str, Doctor]:
     table.require("doctor")
     doctors: dict[str, Doctor] = {}
     for row in table.rows():
-        name = row.need("doctor", text)
+        name = row.need("doctor", name_text)
         if name in doctors:
             raise row.error("doctor", f"{name!r} appears twice; give each doctor one row")
         doctors[name] = Doctor(
@@ -103,10 +110,15 @@ def read_doctors(table: Table) -> dict[str, Doctor]:
     return doctors
 
 
-def _positive_int(value: object) -> int:
+# The longest rota period read: two years. A longer one is a typo (1000 for 10), and would
+# only make every stage slower.
+MAX_WEEKS = 104
+
+
+def parse_weeks(value: object) -> int:
     n = parse_int(value, "a whole number of weeks")
-    if n < 1:
-        raise ValueError(f"{value!r} is not a number of weeks: give 1 or more")
+    if not 1 <= n <= MAX_WEEKS:
+        raise ValueError(f"{value!r} is not a number of weeks: give 1 to {MAX_WEEKS}")
     return n
 
 
@@ -140,7 +152,7 @@ def read_duties(table: Table, doctors: dict[str, Doctor] | None) -> list[Duty]:
     table.require("doctor", "start", "end")
     duties: list[Duty] = []
     for row in table.rows():
-        name = row.need("doctor", text)
+        name = row.need("doctor", name_text)
         if doctors is not None and name not in doctors:
             raise row.error(
                 "doctor",
@@ -189,7 +201,7 @@ def read_duties(table: Table, doctors: dict[str, Doctor] | None) -> list[Duty]:
                 doctor=name,
                 start=start,
                 end=end,
-                shift=row.get("shift", text, default="") or "",
+                shift=row.get("shift", name_text, default="") or "",
                 on_call=on_call,
                 work_hours=work,
                 row=row.number,
@@ -212,15 +224,27 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
         raise InputError("file not found", file=str(path))
     doctors_table: Table | None = None
     settings_table: Table | None = None
+    grid_table: Table | None = None
     if path.suffix.lower() == ".csv":
         assignments = read_csv(path, "Assignments")
     else:
         tables = read_workbook(path)
+        if sheet(tables, "Assignments", path.name, required=False) is None and all(
+            sheet(tables, name, path.name, required=False) is not None
+            for name in ("Shifts", "Cover")
+        ):
+            raise InputError(
+                "this is a spec workbook (it has Shifts and Cover sheets, no Assignments):"
+                f" build a rota from it with `rota-solve build {path.name}`, then check the"
+                " rota that writes",
+                file=str(path),
+            )
         found = sheet(tables, "Assignments", path.name, required=True)
         assert found is not None
         assignments = found
         doctors_table = sheet(tables, "Doctors", path.name, required=False)
         settings_table = sheet(tables, "Settings", path.name, required=False)
+        grid_table = sheet(tables, "Rota", path.name, required=False)
     doctors = read_doctors(doctors_table) if doctors_table is not None else None
     settings = SettingsSheet(settings_table) if settings_table is not None else None
     duties = read_duties(assignments, doctors)
@@ -238,7 +262,7 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
     if start is None:
         start = first_day - timedelta(days=first_day.weekday())  # the Monday on or before
     assert isinstance(start, date)
-    weeks = overrides.weeks or setting("weeks", _positive_int)
+    weeks = overrides.weeks or setting("weeks", parse_weeks)
     if weeks is None:
         weeks = max(1, -(-((last_day - start).days + 1) // 7))
     assert isinstance(weeks, int)
@@ -264,13 +288,19 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
     rules = overrides.rules or setting("rules", _rule_set) or "2019"
     pay_year = overrides.pay_year or setting("pay_year", _pay_year) or latest_pay_year()
     assert isinstance(rules, str) and isinstance(pay_year, str)
+    warnings = []
+    if grid_table is not None:
+        warning = grid_disagreements(grid_table, duties)
+        if warning:
+            warnings.append(warning)
     return Rota(
+        warnings=warnings,
         period=period,
         doctors=doctors,
         duties=duties,
         rules=_checked(rules, _rule_set, "--rules"),
         pay_year=_checked(pay_year, _pay_year, "--pay-year"),
-        name=str(setting("rota_name", text) or path.stem),
+        name=str(setting("rota_name", name_text) or path.stem),
         source=str(path),
     )
 

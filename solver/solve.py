@@ -7,6 +7,7 @@ the model's pay objective), the bound, the gap and the time, like PyJobShop's Re
 
 from __future__ import annotations
 
+import threading
 import time
 import tomllib
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from rota_solve.solver.checker import CheckResult, check_rota
 from rota_solve.solver.cpmodel import RotaModel, build_model
 from rota_solve.solver.objective import Objective, add_objective
 from rota_solve.solver.rota import Rota
+from rota_solve.solver.signals import Signals
 from rota_solve.solver.spec import Request, Spec
 
 
@@ -91,6 +93,7 @@ def configure(solver: cp_model.CpSolver, spec: Spec, *, time_limit: float | None
             getattr(params, key).extend(value)
         else:
             setattr(params, key, value)
+    params.catch_sigint_signal = False  # signals.py handles SIGINT and SIGTERM
     params.num_workers = spec.solve.workers
     params.random_seed = spec.solve.seed
     params.max_deterministic_time = limit
@@ -120,12 +123,35 @@ def _value(solver: cp_model.CpSolver, term: Any) -> int:
     return int(term) if isinstance(term, int) else int(solver.value(term))
 
 
+def _run(solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher) -> Any:
+    """Solve in a thread; the main thread waits, free to run signal handlers."""
+    out: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            out["status"] = solver.solve(model, watcher)
+        except BaseException as exc:  # re-raised in the caller's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=work, name="cp-sat", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        try:
+            thread.join(0.2)
+        except KeyboardInterrupt:  # a second signal while stopping: wait for the solver
+            solver.stop_search()
+    if "error" in out:
+        raise out["error"]
+    return out["status"]
+
+
 def solve(
     spec: Spec,
     *,
     time_limit: float | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     fairness: bool | None = None,
+    signals: Signals | None = None,
 ) -> BuildResult:
     t0 = time.monotonic()
     m: RotaModel = build_model(spec)
@@ -144,17 +170,27 @@ def solve(
 
         solver.best_bound_callback = bound
 
-    # Ctrl-C: CP-SAT catches SIGINT itself (catch_sigint_signal) and returns its best rota;
-    # which limit, if any, was reached tells an interruption from a time-out.
-    status = solver.solve(m.model, watcher)
+    # Ctrl-C and SIGTERM stop the search and keep the best rota (signals.py). Handlers run
+    # in the main thread only, so the solve runs in a thread that the main thread waits for.
+    own = signals is None
+    sig = Signals() if signals is None else signals
+    if own:
+        sig.__enter__()
+    try:
+        with sig.during("stop", solver.stop_search):
+            status = (
+                _run(solver, m.model, watcher) if sig.active else solver.solve(m.model, watcher)
+            )
+    finally:
+        if own:
+            sig.__exit__()
     seconds = time.monotonic() - t0
-    limit = spec.solve.time_limit if time_limit is None else time_limit
-    if solver.wall_time >= guard * 0.99:
+    if sig.received is not None:
+        why = f"interrupted ({sig.name})"
+    elif solver.wall_time >= guard * 0.99:
         why = "wall-clock guard"
-    elif solver.deterministic_time >= limit * 0.99:
-        why = "time limit"
     else:
-        why = "interrupted (Ctrl-C)"
+        why = "time limit"
     name = solver.status_name(status)
     result = BuildResult(
         spec=spec,

@@ -142,8 +142,24 @@ class Spec(_Frozen):
                 day += timedelta(days=1)
         return out
 
-    def need(self, day: int, code: str) -> CoverNeed | None:
-        for c in self.cover:
-            if c.day == day and c.code == code:
-                return c
-        return None
+    def needs(self, day: int, code: str) -> list[CoverNeed]:
+        """The cover needs of shift `code` on day `day`: one per distinct set of grades
+        (rows with different grades add up). Linear: use `cover_index` in loops."""
+        return [c for c in self.cover if c.day == day and c.code == code]
+
+    def required(self, day: int, code: str) -> int:
+        """How many doctors shift `code` needs on day `day`, over every grade."""
+        return sum(c.doctors for c in self.needs(day, code))
+
+
+def cover_index(spec: Spec) -> dict[tuple[int, str], list[CoverNeed]]:
+    """The cover needs by (day, shift code)."""
+    out: dict[tuple[int, str], list[CoverNeed]] = {}
+    for c in spec.cover:
+        out.setdefault((c.day, c.code), []).append(c)
+    return out
+
+
+def fills(need: CoverNeed, grade: str) -> bool:
+    """A doctor of `grade` may fill the need (its grades, or any grade)."""
+    return need.doctors > 0 and (need.grades is None or grade in need.grades)

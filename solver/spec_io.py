@@ -8,16 +8,18 @@ rostering guidance; `constraints/night_shift_avoidance.py`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from rota_solve.constraints.night_shift_avoidance import dodges_night_enhancement
 from rota_solve.solver.clock import DAY, WEEKDAYS, window_overlap
+from rota_solve.solver.eligibility import Eligibility
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.rota import CONTRACT_GRADES, Period
-from rota_solve.solver.rota_io import read_doctors
+from rota_solve.solver.rota_io import parse_weeks, read_doctors
 from rota_solve.solver.ruleset import available_pay_years, latest_pay_year, load_rule_set
 from rota_solve.solver.spec import (
     LEAVE_TYPES,
@@ -31,6 +33,7 @@ from rota_solve.solver.spec import (
     Spec,
 )
 from rota_solve.solver.values import (
+    name_text,
     parse_bool,
     parse_date,
     parse_int,
@@ -39,6 +42,12 @@ from rota_solve.solver.values import (
     text,
 )
 from rota_solve.solver.workbook import Row, SettingsSheet, Table, read_workbook, sheet
+
+# Bounds of the solver settings: a seed is a 32-bit signed integer to CP-SAT; more workers
+# than this only thrash; a time limit over a day is a typo.
+MAX_SEED = 2**31 - 1
+MAX_WORKERS = 64
+MAX_TIME_LIMIT = 86_400.0
 
 
 def _minutes(t: time) -> int:
@@ -50,6 +59,38 @@ def _positive_number(value: object) -> float:
     if x <= 0:
         raise ValueError(f"{value!r} must be more than 0")
     return x
+
+
+def _ranged(
+    parse: Callable[[object], float], lo: float, hi: float, what: str
+) -> Callable[[object], float]:
+    """A parser that also refuses values outside lo..hi, saying what is allowed."""
+
+    def check(value: object) -> float:
+        x = parse(value)
+        if not lo <= x <= hi:
+            raise ValueError(f"{value!r} is out of range: {what}")
+        return x
+
+    return check
+
+
+def _ranged_int(lo: int, hi: int, what: str) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        n = parse_int(value)
+        if not lo <= n <= hi:
+            raise ValueError(f"{value!r} is out of range: {what}")
+        return n
+
+    return check
+
+
+def _fairness(value: object) -> bool:
+    """`hard` (the bands are constraints) or `soft` (off)."""
+    word = text(value).lower()
+    if word not in ("hard", "soft"):
+        raise ValueError(f"{text(value)!r} is not a fairness setting: write hard or soft")
+    return word == "hard"
 
 
 def _nonneg_int(value: object) -> int:
@@ -68,7 +109,7 @@ def read_shifts(table: Table, rules: str) -> list[ShiftType]:
     out: list[ShiftType] = []
     seen: set[str] = set()
     for row in table.rows():
-        code = row.need("code", text)
+        code = row.need("code", name_text)
         if code in seen:
             raise row.error("code", f"shift code {code!r} appears twice; codes must be unique")
         if code.lower() == "off":
@@ -194,11 +235,14 @@ def _grades(value: object) -> frozenset[str]:
 
 
 def read_cover(table: Table, period: Period, shifts: list[ShiftType]) -> list[CoverNeed]:
+    """Cover needs. Rows for the same shift, days and grades override one another (a date
+    beats a day name beats a group; of equal ones the later row wins); rows with different
+    grades are separate needs that add up (3 from FY2-ST2 and 1 from ST3+ is 4 doctors)."""
     table.require("shift", "days", "doctors")
     codes = {s.code for s in shifts}
-    chosen: dict[tuple[int, str], tuple[int, int, CoverNeed]] = {}
+    chosen: dict[tuple[int, str, frozenset[str] | None], tuple[int, int, CoverNeed]] = {}
     for order, row in enumerate(table.rows()):
-        code = row.need("shift", text)
+        code = row.need("shift", name_text)
         if code not in codes:
             raise row.error("shift", f"{code!r} is not a code on the Shifts sheet")
         spec, days = row.need("days", lambda v: _cover_days(v, period))
@@ -206,23 +250,38 @@ def read_cover(table: Table, period: Period, shifts: list[ShiftType]) -> list[Co
         grades = row.get("grades", _grades)
         for day in days:
             need = CoverNeed(day=day, code=code, doctors=count, grades=grades, row=row.number)
-            old = chosen.get((day, code))
+            key = (day, code, grades)
+            old = chosen.get(key)
             if old is None or (spec, order) >= (old[0], old[1]):
-                chosen[(day, code)] = (spec, order, need)
-    return [v[2] for _, v in sorted(chosen.items())]
+                chosen[key] = (spec, order, need)
+    order_of = {s.code: i for i, s in enumerate(shifts)}
+    return [
+        v[2]
+        for _, v in sorted(
+            chosen.items(),
+            key=lambda kv: (kv[0][0], order_of[kv[0][1]], sorted(kv[0][2] or ()), kv[1][1]),
+        )
+    ]
 
 
-def read_leave(table: Table, names: set[str]) -> list[Leave]:
+def read_leave(table: Table, names: set[str], period: Period) -> list[Leave]:
     table.require("doctor", "from", "to")
     out = []
     for row in table.rows():
-        name = row.need("doctor", text)
+        name = row.need("doctor", name_text)
         if name not in names:
             raise row.error("doctor", f"{name!r} is not on the Doctors sheet")
         first = row.need("from", parse_date)
         last = row.need("to", parse_date)
         if last < first:
             raise row.error("to", f"{last} is before {first}: 'to' is the last day of leave")
+        if last < period.start or first >= period.end:
+            final = period.end - timedelta(days=1)
+            raise row.error(
+                "from",
+                f"leave {first}..{last} is outside the rota period {period.start}..{final}:"
+                " correct the dates (a year typo?) or delete the row",
+            )
         kind = (row.get("type", text, default="annual") or "annual").lower()
         if kind not in LEAVE_TYPES:
             raise row.error("type", f"{kind!r}: use one of {', '.join(LEAVE_TYPES)}")
@@ -234,13 +293,13 @@ def _doctor_day_shift(
     row: Row, names: set[str], codes: set[str], period: Period, *, off: bool
 ) -> tuple[str, date, str]:
     """The doctor, date and shift columns shared by Requests and Fixed."""
-    name = row.need("doctor", text)
+    name = row.need("doctor", name_text)
     if name not in names:
         raise row.error("doctor", f"{name!r} is not on the Doctors sheet")
     day = row.need("date", parse_date)
     if not 0 <= period.day_index(day) < period.days:
         raise row.error("date", f"{day} is outside the rota period")
-    shift = row.need("shift", text)
+    shift = row.need("shift", name_text)
     if off and shift.lower() == "off":
         return name, day, "off"
     if shift not in codes:
@@ -284,9 +343,7 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
     settings_table = need("Settings")
     settings = SettingsSheet(settings_table)
     start = settings.need("start_date", parse_date)
-    weeks = settings.need("weeks", parse_int)
-    if weeks < 1:
-        raise settings.row("weeks").error("value", "weeks must be 1 or more")
+    weeks = settings.need("weeks", parse_weeks)
     repeats = settings.get("repeats", parse_bool, True)
     if rules is not None:
         if rules not in ("2016", "2019"):
@@ -301,15 +358,20 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
             "value", f"pay_year {pay_year!r}: use one of {', '.join(available_pay_years())}"
         )
     solve = SolveSettings(
-        time_limit=settings.get("time_limit", _positive_number, 60.0),
-        seed=settings.get("seed", parse_int, 0),
-        workers=settings.get("workers", parse_int, 2),
+        time_limit=settings.get(
+            "time_limit",
+            _ranged(_positive_number, 0.1, MAX_TIME_LIMIT, f"give 0.1 to {MAX_TIME_LIMIT:,}"),
+            60.0,
+        ),
+        seed=settings.get("seed", _ranged_int(0, MAX_SEED, f"give 0 to {MAX_SEED:,}"), 0),
+        workers=settings.get("workers", _ranged_int(1, MAX_WORKERS, f"give 1 to {MAX_WORKERS}"), 2),
     )
+    band = _ranged(parse_number, 0, 1000, "a band is 0 or more")
     fairness = Fairness(
-        hard=settings.get("fairness", lambda v: text(v).lower() != "soft", True),
-        nights_band=settings.get("fair_nights_band", parse_number, 1.0),
-        weekends_band=settings.get("fair_weekends_band", parse_number, 1.0),
-        hours_band=settings.get("fair_hours_band", parse_number, 4.0),
+        hard=settings.get("fairness", _fairness, True),
+        nights_band=settings.get("fair_nights_band", band, 1.0),
+        weekends_band=settings.get("fair_weekends_band", band, 1.0),
+        hours_band=settings.get("fair_hours_band", band, 4.0),
     )
     period = Period(start=start, weeks=weeks, repeats=repeats)
     shifts = read_shifts(need("Shifts"), rules)
@@ -331,15 +393,15 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
     optional = {
         n: sheet(tables, n, path.name, required=False) for n in ("Leave", "Requests", "Fixed")
     }
-    leave = read_leave(optional["Leave"], names) if optional["Leave"] else []
+    leave = read_leave(optional["Leave"], names, period) if optional["Leave"] else []
     requests = (
         read_requests(optional["Requests"], names, codes, period) if optional["Requests"] else []
     )
     fixed = read_fixed(optional["Fixed"], names, codes, period) if optional["Fixed"] else []
-    name = settings.get("rota_name", text, path.stem)
+    name = settings.get("rota_name", name_text, path.stem)
     request_price = settings.get("request_price", _positive_number, 10.0)
     try:
-        return Spec(
+        built = Spec(
             name=name,
             period=period,
             rules=rules,
@@ -357,3 +419,48 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
         )
     except ValidationError as exc:
         raise InputError(f"invalid spec: {exc.errors()[0]['msg']}", file=path.name) from None
+    if optional["Fixed"] is not None:
+        check_fixed(built, optional["Fixed"])
+    return built
+
+
+def check_fixed(spec: Spec, table: Table) -> None:
+    """A Fixed duty the doctor may not work is an error naming its row and the one reason
+    (leave, on_call, nights, no cover that day, grade); so is a duty fixed twice, and more
+    duties fixed on a shift and day than the Cover sheet asks for."""
+    elig = Eligibility(spec)
+    seen: dict[tuple[str, date, str], int] = {}
+    per_need: dict[tuple[int, str], list[FixedDuty]] = {}
+    for f in spec.fixed:
+        day = spec.period.day_index(f.day)
+        why = elig.why_not(f.doctor, day, spec.shift(f.shift))
+
+        def error(message: str, row: int | None = f.row) -> InputError:
+            return InputError(message, file=table.file, sheet=table.sheet, row=row, column="shift")
+
+        if why is not None:
+            raise error(
+                f"{f.doctor} cannot be fixed to {f.shift} on {f.day:%a %Y-%m-%d}: {why}."
+                " Correct or delete the row"
+            )
+        key = (f.doctor, f.day, f.shift)
+        if key in seen:
+            raise error(
+                f"{f.doctor}'s {f.shift} on {f.day} is fixed twice (rows {seen[key]} and"
+                f" {f.row}): delete one"
+            )
+        seen[key] = f.row or 0
+        per_need.setdefault((day, f.shift), []).append(f)
+    for (day, code), fixed in per_need.items():
+        wanted = sum(n.doctors for n in elig.needs.get((day, code), []))
+        if len(fixed) > wanted:
+            last = fixed[-1]
+            raise InputError(
+                f"{len(fixed)} doctors are fixed to {code} on {last.day:%a %Y-%m-%d} (rows"
+                f" {', '.join(str(f.row) for f in fixed)}) but the Cover sheet asks for"
+                f" {wanted}: delete a row or raise the cover",
+                file=table.file,
+                sheet=table.sheet,
+                row=last.row,
+                column="shift",
+            )

@@ -20,6 +20,78 @@ TRUE = {"yes", "y", "true", "1", "1.0"}
 FALSE = {"no", "n", "false", "0", "0.0"}
 
 
+# Excel's error values, as a cell holds them (and as CSV exports write them)
+EXCEL_ERRORS = frozenset(
+    {
+        "#N/A",
+        "#VALUE!",
+        "#REF!",
+        "#DIV/0!",
+        "#NUM!",
+        "#NAME?",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+    }
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class FormulaCell:
+    """A formula cell with no saved value: a workbook written by a program (openpyxl writes
+    formulas this way) and never opened and saved by a spreadsheet. Its value is unknown, so
+    it is never read as blank: every reader refuses it, naming the cell."""
+
+    def __init__(self, formula: str) -> None:
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return f"={self.formula}"
+
+
+class ErrorCell:
+    """An Excel error value (#N/A, #REF!, ...): refused by every reader, naming the cell."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __repr__(self) -> str:
+        return self.code
+
+
+def unreadable(value: object) -> str | None:
+    """Why a cell's value cannot be read at all (a formula with no saved value, an Excel
+    error value), or None. The reader adds the sheet, row and column."""
+    if isinstance(value, FormulaCell):
+        return (
+            f"is a formula (={value.formula}) with no saved value: the workbook was written by"
+            " a program and never saved by a spreadsheet, so its value is unknown. Open it in"
+            " Excel or LibreOffice and save it, or type the value"
+        )
+    code = value.code if isinstance(value, ErrorCell) else value
+    if isinstance(code, str) and code.strip().upper() in EXCEL_ERRORS:
+        return f"holds the Excel error {code.strip()}: correct the formula or type the value"
+    return None
+
+
+def name_text(value: object) -> str:
+    """A name or code (a doctor, a shift): text without control characters."""
+    out = text(value)
+    if _CONTROL.search(out):
+        shown = _CONTROL.sub("?", out)
+        raise ValueError(
+            f"{shown!r} contains a control character (a tab, line break or similar, shown as"
+            " ?): retype the name"
+        )
+    return out
+
+
 def norm(name: object) -> str:
     """Sheet and column names match ignoring case, spaces and underscores."""
     return re.sub(r"[\s_]+", "", str(name)).lower()

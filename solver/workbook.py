@@ -4,14 +4,13 @@ errors that name the sheet, row and column."""
 from __future__ import annotations
 
 import csv
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from rota_solve.solver.errors import InputError
-from rota_solve.solver.values import is_blank, norm
+from rota_solve.solver.values import ErrorCell, FormulaCell, is_blank, norm, unreadable
 
 T = TypeVar("T")
 
@@ -27,7 +26,17 @@ class Row:
         if idx is None or idx >= len(self.values):
             return None
         value = self.values[idx]
+        why = unreadable(value)
+        if why is not None:
+            raise self.error(column, why)
         return None if is_blank(value) else value
+
+    def cell(self, column: str) -> str:
+        """The cell's address as a spreadsheet shows it (C5)."""
+        from openpyxl.utils import get_column_letter
+
+        idx = self.table.columns.get(norm(column))
+        return "" if idx is None else f"{get_column_letter(idx + 1)}{self.number}"
 
     def get(
         self,
@@ -57,6 +66,7 @@ class Row:
     def error(self, column: str | None, message: str) -> InputError:
         return InputError(
             message,
+            cell=self.cell(column) if column else None,
             file=self.table.file,
             sheet=self.table.sheet,
             row=self.number,
@@ -72,8 +82,18 @@ class Table:
     display: dict[str, str]  # normalised -> as written in the header
     header_row: int
     data: list[tuple[int, list[Any]]] = field(default_factory=list)
+    # every row as read, blank ones included (a grid is read from these)
+    raw_rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    # a header that cannot be read; raised only when the sheet is used, so a sheet the
+    # command does not read (notes, a pivot) never stops it
+    problem: InputError | None = None
+
+    def usable(self) -> None:
+        if self.problem is not None:
+            raise self.problem
 
     def has(self, column: str) -> bool:
+        self.usable()
         return norm(column) in self.columns
 
     def require(self, *columns: str) -> None:
@@ -89,6 +109,7 @@ class Table:
             )
 
     def rows(self) -> Iterator[Row]:
+        self.usable()
         for number, values in self.data:
             yield Row(self, number, values)
 
@@ -146,51 +167,125 @@ def _table(sheet: str, file: str, raw_rows: list[tuple[int, list[Any]]]) -> Tabl
         (i for i, (_, vals) in enumerate(raw_rows) if any(not is_blank(v) for v in vals)), None
     )
     if header_at is None:
-        return Table(sheet, file, {}, {}, 1)
+        return Table(sheet, file, {}, {}, 1, raw_rows=raw_rows)
     header_number, header = raw_rows[header_at]
     columns: dict[str, int] = {}
     display: dict[str, str] = {}
+    problem: InputError | None = None
     for idx, name in enumerate(header):
         if is_blank(name):
             continue
+        why = unreadable(name)
+        if why is not None:
+            problem = problem or InputError(
+                f"a column heading {why}", file=file, sheet=sheet, row=header_number
+            )
+            continue
         key = norm(name)
         if key in columns:
-            raise InputError(
+            problem = problem or InputError(
                 f"column {name!r} appears twice in the header; keep one",
                 file=file,
                 sheet=sheet,
                 row=header_number,
             )
+            continue
         columns[key] = idx
         display[key] = str(name).strip()
     data = [
         (n, vals) for n, vals in raw_rows[header_at + 1 :] if any(not is_blank(v) for v in vals)
     ]
-    return Table(sheet, file, columns, display, header_number, data)
+    return Table(sheet, file, columns, display, header_number, data, raw_rows, problem)
 
 
-def read_workbook(path: Path) -> dict[str, Table]:
-    """Every sheet of an .xlsx workbook, keyed by normalised sheet name."""
+class Sheets(dict[str, "Table"]):
+    """The sheets of a workbook keyed by normalised name; `collisions` holds the names of
+    sheets whose names are one once normalised (`Assignments` and `assign_ments`): asking for
+    such a sheet is an error naming both, never a silent choice of one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.collisions: dict[str, list[str]] = {}
+
+
+def _rows(wb: Any, ws: Any) -> list[tuple[int, list[Any]]]:
+    """The values of a read-only worksheet, row by row (numbered as a person sees them).
+
+    openpyxl reads a formula cell with no saved value as blank; this parser marks it as a
+    `FormulaCell`, and an error value (#N/A) as an `ErrorCell`, so no reader takes either
+    for an empty cell."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None:
+                formula = element.find(FORMULA_TAG)
+                if formula is not None:
+                    cell["value"] = FormulaCell(formula.text or "")
+            elif cell["data_type"] == "e":
+                cell["value"] = ErrorCell(str(cell["value"]))
+            return cell
+
+    out: list[tuple[int, list[Any]]] = []
+    with ws._get_source() as src:
+        parser = Parser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            width = max((c["column"] for c in cells), default=0)
+            values: list[Any] = [None] * width
+            for c in cells:
+                values[c["column"] - 1] = c["value"]
+            out.append((number, values))
+    return out
+
+
+def _not_readable(path: Path) -> InputError:
+    return InputError(
+        "is not a readable workbook: the file is damaged or not an Excel workbook (.xlsx)."
+        " Open it in Excel or LibreOffice and save it as .xlsx (or give the Assignments"
+        " table as .csv)",
+        file=str(path),
+    )
+
+
+def read_workbook(path: Path) -> Sheets:
+    """Every sheet of an .xlsx workbook, keyed by normalised sheet name. A damaged file
+    (a corrupt zip member, malformed XML) is an InputError, never a traceback."""
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    if path.is_dir():
+        raise InputError("is a folder, not a workbook", file=str(path))
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise InputError("file not found", file=str(path)) from None
-        raise InputError(
-            "is not an Excel workbook (.xlsx) that can be read: save it from Excel or"
-            " LibreOffice as .xlsx (or give the Assignments table as .csv)",
-            file=str(path),
-        ) from None
-    tables: dict[str, Table] = {}
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except PermissionError:
+        raise InputError("cannot be read: permission denied", file=str(path)) from None
+    except Exception:  # zip, XML, openpyxl's own: any failure to open is a damaged file
+        raise _not_readable(path) from None
+    tables = Sheets()
+    titles: dict[str, list[str]] = {}
     try:
         for ws in wb.worksheets:
-            rows = [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-            tables[norm(ws.title)] = _table(ws.title, path.name, rows)
+            if not hasattr(ws, "_get_source"):
+                continue  # a chartsheet holds no cells
+            key = norm(ws.title)
+            titles.setdefault(key, []).append(ws.title)
+            tables[key] = _table(ws.title, path.name, _rows(wb, ws))
+    except InputError:
+        raise
+    except Exception:  # a corrupt member or malformed sheet XML met while reading
+        raise _not_readable(path) from None
     finally:
         wb.close()
+    tables.collisions = {k: v for k, v in titles.items() if len(v) > 1}
     return tables
 
 
@@ -208,6 +303,14 @@ def read_csv(path: Path, sheet: str) -> Table:
 
 
 def sheet(tables: dict[str, Table], name: str, file: str, *, required: bool) -> Table | None:
+    clash = getattr(tables, "collisions", {}).get(norm(name))
+    if clash:
+        listed = " and ".join(repr(t) for t in clash)
+        raise InputError(
+            f"sheets {listed} are one sheet name to rota-solve (names match ignoring case,"
+            f" spaces and underscores): rename or delete all but one {name} sheet",
+            file=file,
+        )
     table = tables.get(norm(name))
     if table is None and required:
         found = ", ".join(t.sheet for t in tables.values()) or "none"

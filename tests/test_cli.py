@@ -35,10 +35,10 @@ def test_json_is_exactly_the_documented_shape() -> None:
     result = RUNNER.invoke(app, ["check", str(BREACHING), "--json"])
     assert result.exit_code == 1
     out = json.loads(result.stdout)
-    assert list(out) == ["rules", "pay_year", "compliant", "breaches", "pay"]
+    assert list(out) == ["rules", "pay_year", "compliant", "breaches", "pay", "warnings"]
     assert out["compliant"] is False
     b = out["breaches"][0]
-    assert list(b) == ["rule", "doctor", "start", "value", "limit", "severity", "message"]
+    assert list(b) == ["rule", "doctor", "start", "value", "limit", "severity", "message", "fix"]
     assert len(b["start"]) == len("2026-08-05T20:00")
     p = out["pay"][0]
     keys = (

@@ -200,7 +200,7 @@ def test_not_a_workbook(tmp_path: Path) -> None:
     path.write_text("this is not a spreadsheet")
     code, out = run(str(path))
     assert code == 2
-    assert "is not an Excel workbook" in " ".join(out.split())
+    assert "is not a readable workbook" in " ".join(out.split())
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -1,0 +1,111 @@
+"""A rota kept as a grid: sheet `Rota`, a column of doctors and one column per date (the
+header cell a date), each cell the shift codes worked that day (`build` writes `N`, or
+`D/OC` for two, and `leave` on a leave day).
+
+Today `check` reads duties from `Assignments`; when a workbook also has a `Rota` grid, the
+grid is compared with them so that a grid edited by hand (and the Assignments left as they
+were) is never checked silently in its old form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl.utils import get_column_letter
+
+from rota_solve.solver.rota import Duty
+from rota_solve.solver.values import is_blank, norm, text, unreadable
+from rota_solve.solver.workbook import Table
+
+# cell words that are not duties
+NOT_DUTIES = {"", "leave", "off", "al", "sl", "zd", "-", "x"}
+
+
+@dataclass(frozen=True)
+class GridCell:
+    doctor: str
+    day: date
+    codes: tuple[str, ...]
+    address: str  # F7
+
+
+def _as_date(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def read_grid(table: Table) -> list[GridCell] | None:
+    """The grid's cells, or None when the sheet is not a grid: no row has a `doctor`
+    heading with dates to its right."""
+    for at, (_, values) in enumerate(table.raw_rows):
+        keys = [norm(v) if isinstance(v, str) else "" for v in values]
+        if "doctor" not in keys:
+            continue
+        name_col = keys.index("doctor")
+        dates: dict[int, date] = {}
+        for col, value in enumerate(values):
+            d = _as_date(value)
+            if d is not None and col > name_col:
+                dates[col] = d
+        if not dates:
+            continue
+        cells: list[GridCell] = []
+        for row_number, row in table.raw_rows[at + 1 :]:
+            if name_col >= len(row) or is_blank(row[name_col]):
+                break  # the grid ends at the first row with no doctor (the key follows)
+            if unreadable(row[name_col]) is not None:
+                continue
+            doctor = text(row[name_col])
+            for col, day in dates.items():
+                value = row[col] if col < len(row) else None
+                if unreadable(value) is not None:
+                    continue
+                words = [] if is_blank(value) else [w.strip() for w in text(value).split("/")]
+                codes = tuple(sorted(w for w in words if w.lower() not in NOT_DUTIES))
+                cells.append(
+                    GridCell(doctor, day, codes, f"{get_column_letter(col + 1)}{row_number}")
+                )
+        return cells
+    return None
+
+
+def grid_disagreements(table: Table, duties: list[Duty]) -> str | None:
+    """A warning when the grid and the duties disagree, naming the first cells that do."""
+    cells = read_grid(table)
+    if not cells:
+        return None
+    worked: dict[tuple[str, date], list[str]] = {}
+    for duty in duties:
+        worked.setdefault((duty.doctor, duty.start.date()), []).append(duty.shift or "?")
+    doctors = {c.doctor for c in cells}
+    first_day = min(c.day for c in cells)
+    last_day = max(c.day for c in cells)
+    differ: list[str] = []
+    seen: set[tuple[str, date]] = set()
+    for c in cells:
+        seen.add((c.doctor, c.day))
+        listed = sorted(worked.get((c.doctor, c.day), []))
+        named = all(code != "?" for code in listed)
+        same = tuple(listed) == c.codes if named else bool(listed) == bool(c.codes)
+        if not same:
+            differ.append(
+                f"cell {c.address} ({c.doctor}, {c.day:%a %Y-%m-%d}): Rota"
+                f" {'/'.join(c.codes) or 'blank'}, Assignments {'/'.join(listed) or 'none'}"
+            )
+    for (doctor, day), listed in sorted(worked.items()):
+        if doctor in doctors and first_day <= day <= last_day and (doctor, day) not in seen:
+            differ.append(
+                f"{doctor} {day:%a %Y-%m-%d}: Assignments {'/'.join(listed)}, not on Rota"
+            )
+    if not differ:
+        return None
+    shown = "; ".join(differ[:3]) + (f"; and {len(differ) - 3} more" if len(differ) > 3 else "")
+    return (
+        f"the {table.sheet} grid and the Assignments sheet disagree in {len(differ)} place(s)"
+        f" ({shown}). check reads the Assignments sheet: if the grid was edited, make the same"
+        " change on Assignments"
+    )
