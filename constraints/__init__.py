@@ -17,6 +17,7 @@ from rota_solve.constraints import (
     max_oncall_length,
     max_shift_length,
     min_rest,
+    night_blocks,
     night_shift_avoidance,
     oncall_consecutive,
     oncall_per_7_days,
@@ -24,7 +25,9 @@ from rota_solve.constraints import (
     rest_after_long,
     rest_after_long_evening,
     rest_after_nights,
+    rest_before_nights,
     weekend_frequency,
+    whole_weekends,
 )
 from rota_solve.constraints.base import Breach, Context, Rule
 
@@ -51,4 +54,8 @@ RULES: list[Rule] = [
 
 RULE_IDS: list[str] = [r.id for r in RULES]
 
-__all__ = ["RULES", "RULE_IDS", "Breach", "Context", "Rule"]
+# Trust policy, not contract: patterns a ward expects (severity `pattern`), each on or off by
+# the spec's or rota's Settings. Never contract breaches.
+PATTERNS: list[Rule] = [night_blocks.RULE, whole_weekends.RULE, rest_before_nights.RULE]
+
+__all__ = ["PATTERNS", "RULES", "RULE_IDS", "Breach", "Context", "Rule"]

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rota_solve.solver.clock import DAY, HOUR, window_overlap
-from rota_solve.solver.rota import Doctor, Duty, Period, Rota
+from rota_solve.solver.rota import Doctor, Duty, Patterns, Period, Rota
 from rota_solve.solver.ruleset import Definitions, RuleSet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -122,6 +122,7 @@ class Context:
         self.rule_set = rule_set
         self.defs: Definitions = rule_set.definitions
         self.copies: tuple[int, ...] = (-1, 0, 1, 2) if rota.period.repeats else (0,)
+        self.patterns = rota.patterns
         self.timelines: dict[str, Timeline] = {}
         grouped: dict[str, list[Duty]] = {name: [] for name in rota.doctors}
         for duty in rota.duties:
@@ -192,6 +193,16 @@ class Context:
     def is_long_evening(self, it: Item) -> bool:
         return is_long_evening(self.defs, it)
 
+    def is_long_day(self, it: Item) -> bool:
+        return is_long_day(self.defs, it)
+
+    def day_of(self, day: int) -> int | None:
+        """A day on the unrolled timeline as a day of the written rota: wrapped in a repeating
+        cycle, None outside a one-off period."""
+        if self.period.repeats:
+            return day % self.period.days
+        return day if 0 <= day < self.period.days else None
+
 
 # The definitions as plain functions of an item on the timeline, shared by the checks and
 # by the CP-SAT encodings (which place candidate duties on the same timeline).
@@ -212,6 +223,12 @@ def is_night(defs: Definitions, it: Item) -> bool:
     return not it.on_call and night_minutes(defs, it) >= defs.night_min_minutes
 
 
+def is_long_day(defs: Definitions, it: Item) -> bool:
+    """A long day: a long shift that is not a night (what rest_before_nights keeps away
+    from the day before a block of nights)."""
+    return is_long(defs, it) and not is_night(defs, it)
+
+
 def is_long_evening(defs: Definitions, it: Item) -> bool:
     """A long evening shift: a long shift finishing after 23:00 (and, as a parameter,
     starting before 16:00)."""
@@ -225,7 +242,10 @@ def is_long_evening(defs: Definitions, it: Item) -> bool:
 
 
 class Rule:
-    """Base of a rule module's rule: subclasses set `id`, `citation` and write `check`."""
+    """Base of a rule module's rule: subclasses set `id`, `citation` and write `check`.
+
+    A pattern rule (severity `pattern`: trust policy, not contract) also says whether the
+    spec's or rota's `Patterns` settings turn it on."""
 
     id: ClassVar[str]
     title: ClassVar[str]  # what people call it: "rest after nights"
@@ -238,6 +258,10 @@ class Rule:
     def encode(self, m: RotaModel) -> None:  # pragma: no cover - abstract
         """Add this rule's CP-SAT constraints to the model (solver/cpmodel.py)."""
         raise NotImplementedError
+
+    def enabled(self, patterns: Patterns) -> bool:
+        """Contract rules always apply; a pattern rule when its setting is on."""
+        return True
 
     def breach(
         self,

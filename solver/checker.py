@@ -7,10 +7,10 @@ model but the rule modules' plain checks and the pay calculator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from rota_solve.constraints import RULES, Breach, Context
+from rota_solve.constraints import PATTERNS, RULES, Breach, Context
 from rota_solve.solver.pay import PayLine, doctor_pay
 from rota_solve.solver.rota import Rota
 from rota_solve.solver.ruleset import PayYear, RuleSet, load_pay_year, load_rule_set
@@ -23,6 +23,7 @@ class CheckResult:
     pay_year: PayYear
     breaches: list[Breach]
     pay: list[PayLine]
+    patterns: list[Breach] = field(default_factory=list)  # trust policy: never breaches
 
     @property
     def compliant(self) -> bool:
@@ -38,6 +39,7 @@ class CheckResult:
             "breaches": [b.as_dict() for b in self.breaches],
             "pay": [p.json() for p in self.pay],
             "warnings": list(self.rota.warnings),
+            "patterns": [b.as_dict() for b in self.patterns],
         }
 
 
@@ -48,10 +50,15 @@ def check_rota(rota: Rota) -> CheckResult:
     breaches: list[Breach] = []
     for rule in RULES:
         breaches.extend(rule.check(ctx))
-    order = {r.id: i for i, r in enumerate(RULES)}
+    order = {r.id: i for i, r in enumerate([*RULES, *PATTERNS])}
     breaches.sort(key=lambda b: (b.doctor, order[b.rule], b.start, b.value))
+    patterns: list[Breach] = []
+    for rule in PATTERNS:
+        if rule.enabled(rota.patterns):
+            patterns.extend(rule.check(ctx))
+    patterns.sort(key=lambda b: (b.doctor, order[b.rule], b.start, b.value))
     pay = [
         doctor_pay(tl.doctor, tl.duties, rota.period, rule_set.pay, year)
         for tl in ctx.timelines.values()
     ]
-    return CheckResult(rota, rule_set, year, breaches, pay)
+    return CheckResult(rota, rule_set, year, breaches, pay, patterns)

@@ -20,10 +20,11 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
-from rota_solve.constraints import RULES
+from rota_solve.constraints import PATTERNS, RULES
 from rota_solve.constraints.base import (
     Item,
     is_long,
+    is_long_day,
     is_long_evening,
     is_night,
 )
@@ -33,7 +34,7 @@ from rota_solve.solver.rota import Duty, Period
 from rota_solve.solver.ruleset import Definitions, RuleSet, load_rule_set
 from rota_solve.solver.spec import CoverNeed, ShiftType, Spec
 
-Kind = Literal["any", "shift", "oncall", "long", "night", "long_evening"]
+Kind = Literal["any", "shift", "oncall", "long", "night", "long_evening", "long_day"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class RotaModel:
     assumptions: list[tuple[Any, str]] = field(default_factory=list)
     # how many constraints each rule added: a rule that added none cannot explain anything
     rule_constraints: dict[str, int] = field(default_factory=dict)
+    # where gaps are allowed: each need's count of doctors short (priced by gaps.py)
+    unfilled: list[tuple[CoverNeed, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.period: Period = self.spec.period
@@ -122,6 +125,7 @@ class RotaModel:
             "long": lambda it: is_long(defs, it),
             "night": lambda it: is_night(defs, it),
             "long_evening": lambda it: is_long_evening(defs, it),
+            "long_day": lambda it: is_long_day(defs, it),
         }[kind]
 
     def day_candidates(self, doctor: str, day: int, kind: Kind) -> list[Candidate]:
@@ -194,8 +198,8 @@ class RotaModel:
             self._cover()
             self._fixed()
             self._ltft()
-        for rule in RULES:
-            if rule.id not in self.skip_rules:
+        for rule in [*RULES, *PATTERNS]:
+            if rule.id not in self.skip_rules and rule.enabled(self.spec.patterns):
                 before = len(self.model.proto.constraints)
                 rule.encode(self)
                 self.rule_constraints[rule.id] = len(self.model.proto.constraints) - before
@@ -209,12 +213,14 @@ class RotaModel:
             self.assumptions.append((lit, text))
 
     def _cover(self) -> None:
-        """Cover is met exactly. Needs of one shift on one day with different grades add up:
-        a doctor who may fill more than one of them is assigned to one (a variable per
-        need), so each need gets its own count. A need fewer doctors may fill than it asks
-        for is still added (it cannot hold), so that an explanation can name it."""
+        """Cover: each need gets at least `doctors` and at most `upper` (exactly its count
+        unless it is a range). Needs of one shift on one day with different grades add up: a
+        doctor who may fill more than one of them is assigned to one (a variable per need),
+        so each need gets its own count. Where gaps are allowed, a need may fall short by
+        `unfilled` doctors, priced by gaps.py. A need fewer doctors may fill than it asks for
+        is still added (it cannot hold without gaps), so that an explanation can name it."""
         for (day_idx, code), needs in sorted(self.needs.items()):
-            needs = [n for n in needs if n.doctors > 0]
+            needs = [n for n in needs if n.upper > 0]
             if not needs:
                 continue
             able = {id(n): set(self.able(n)) for n in needs}
@@ -235,11 +241,26 @@ class RotaModel:
                 if not vars_:
                     vars_ = [self.model.new_constant(0)]
                 grades = f" from {', '.join(sorted(n.grades))}" if n.grades else ""
-                self.guard(
-                    self.model.add(sum(vars_) == n.doctors),
+                text = (
                     f"cover of {n.doctors} x {code}{grades} on {day:%a %Y-%m-%d}"
-                    f" (Cover row {n.row})",
+                    f" (Cover row {n.row})"
                 )
+                total = sum(vars_)
+                if self.spec.gaps and n.doctors > 0:
+                    short = self.model.new_int_var(
+                        0, n.doctors, f"unfilled[{day_idx}|{code}|{n.row}]"
+                    )
+                    self.unfilled.append((n, short))
+                    self.model.add(total + short >= n.doctors)
+                    if n.exact:
+                        self.model.add(total + short == n.doctors)
+                    else:
+                        self.model.add(total <= n.upper)
+                elif n.exact:
+                    self.guard(self.model.add(total == n.doctors), text)
+                else:
+                    self.guard(self.model.add(total >= n.doctors), text)
+                    self.model.add(total <= n.upper)
             for d, ys in parts.items():
                 self.model.add(sum(ys) == self.x[(d, day_idx, code)])
 

@@ -37,6 +37,11 @@ class Eligibility:
         """Why the doctor may not work `shift` starting on `day` (the one reason that
         applies, first of: leave, on_call, nights, no cover that day, grade), or None."""
         doc = self.doctor[doctor]
+        when = self.spec.period.start + timedelta(days=day)
+        if not doc.present(when):
+            return f"they are not on the rota that day (Doctors from/to: {doc.start}..{doc.end})"
+        if self.spec.period.weekday(day) in doc.days_off:
+            return "it is their non-working day (Doctors days_off)"
         if day in self.leave[doctor]:
             kinds = sorted(
                 {

@@ -21,10 +21,11 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from rota_solve.constraints import RULES
+from rota_solve.constraints import PATTERNS, RULES
 from rota_solve.solver.capacity import Shortfall, extra_needed, shortfalls
 from rota_solve.solver.cpmodel import RotaModel, build_model
-from rota_solve.solver.objective import Objective, add_fairness
+from rota_solve.solver.fairness import add_fairness
+from rota_solve.solver.pay_terms import Objective
 from rota_solve.solver.rota import CONTRACT_GRADES, Doctor
 from rota_solve.solver.spec import Spec
 
@@ -84,10 +85,11 @@ def core(spec: Spec, budget: Budget) -> tuple[list[str], list[str], list[str]]:
     found = set(solver.sufficient_assumptions_for_infeasibility())
     texts = [text for lit, text in m.assumptions if lit.index in found]
     # only rules that put a constraint on this spec can matter
-    candidates = [r.id for r in RULES if m.rule_constraints.get(r.id, 0) > 0]
+    every = [*RULES, *PATTERNS]
+    candidates = [r.id for r in every if m.rule_constraints.get(r.id, 0) > 0]
     needed: list[str] = []
     unsure: list[str] = []
-    dropped: frozenset[str] = frozenset(r.id for r in RULES if r.id not in candidates)
+    dropped: frozenset[str] = frozenset(r.id for r in every if r.id not in candidates)
     for k, rule in enumerate(candidates):
         share = budget.left() / max(1, len(candidates) - k)
         relaxed = _with_fairness(spec, assume=True, skip_rules=dropped | {rule})
@@ -103,7 +105,7 @@ def core(spec: Spec, budget: Budget) -> tuple[list[str], list[str], list[str]]:
 
 
 def _citation(rule_id: str) -> str:
-    rule = next(r for r in RULES if r.id == rule_id)
+    rule = next(r for r in [*RULES, *PATTERNS] if r.id == rule_id)
     return f"{rule.title} ({rule.id}: {rule.citation})"
 
 

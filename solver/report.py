@@ -11,12 +11,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from rota_solve.constraints import RULES
+from rota_solve.constraints import PATTERNS, RULES, Breach
 from rota_solve.solver.checker import CheckResult
 from rota_solve.solver.sheets import append_header, atomic_path, autosize, clean
 
-CITATIONS = {r.id: r.citation for r in RULES}
-TITLES = {r.id: r.title for r in RULES}
+CITATIONS = {r.id: r.citation for r in [*RULES, *PATTERNS]}
+TITLES = {r.id: r.title for r in [*RULES, *PATTERNS]}
 PAY_COLUMNS = [
     ("doctor", "Doctor"),
     ("grade", "Grade"),
@@ -52,36 +52,7 @@ def print_report(result: CheckResult, console: Console) -> None:
     for warning in rota.warnings:
         console.print(f"[bold yellow]warning[/bold yellow]: {escape(warning)}", highlight=False)
     if result.breaches:
-        by_doctor: dict[str, list[int]] = {}
-        for i, b in enumerate(result.breaches):
-            by_doctor.setdefault(b.doctor, []).append(i)
-        for doctor, idxs in by_doctor.items():
-            table = Table(
-                title=f"{escape(doctor)}: {len(idxs)} breach(es)",
-                title_justify="left",
-                expand=False,
-            )
-            table.add_column("rule", overflow="fold", min_width=12)
-            table.add_column("severity", no_wrap=True)
-            table.add_column("start", no_wrap=True)
-            table.add_column("value", justify="right", no_wrap=True)
-            table.add_column("limit", justify="right", no_wrap=True)
-            table.add_column("what", overflow="fold", ratio=1)
-            for i in idxs:
-                b = result.breaches[i]
-                d = b.as_dict()
-                what = escape(b.message)
-                if b.fix:
-                    what += f"\n[bold]Fix:[/bold] {escape(b.fix)}"
-                table.add_row(
-                    f"{escape(TITLES.get(b.rule, b.rule))}\n[dim]{b.rule}[/dim]",
-                    b.severity,
-                    d["start"].replace("T", " "),
-                    str(d["value"]),
-                    str(d["limit"]),
-                    what,
-                )
-            console.print(table)
+        _findings(console, result.breaches, "breach(es)")
         counts: dict[str, int] = {}
         for b in result.breaches:
             counts[b.rule] = counts.get(b.rule, 0) + 1
@@ -92,6 +63,13 @@ def print_report(result: CheckResult, console: Console) -> None:
         )
     else:
         console.print("[bold green]Compliant[/bold green]: no breach of any rule checked.")
+    if result.patterns:
+        console.print(
+            f"[bold yellow]{len(result.patterns)} pattern finding(s)[/bold yellow] (trust policy"
+            " in Settings, not the contract):",
+            highlight=False,
+        )
+        _findings(console, result.patterns, "pattern finding(s)")
     print_pay(result, console)
     missing = [p.doctor for p in result.pay if p.total is None]
     if missing:
@@ -100,6 +78,36 @@ def print_report(result: CheckResult, console: Console) -> None:
             " basic_salary on the Doctors sheet.",
             highlight=False,
         )
+
+
+def _findings(console: Console, found: list[Breach], noun: str) -> None:
+    """One table per doctor: the rule as people say it, its id, severity, start, value,
+    limit, what was measured and the fix where there is one."""
+    by_doctor: dict[str, list[Breach]] = {}
+    for b in found:
+        by_doctor.setdefault(b.doctor, []).append(b)
+    for doctor, items in by_doctor.items():
+        table = Table(title=f"{escape(doctor)}: {len(items)} {noun}", title_justify="left")
+        table.add_column("rule", overflow="fold", min_width=12)
+        table.add_column("severity", no_wrap=True)
+        table.add_column("start", no_wrap=True)
+        table.add_column("value", justify="right", no_wrap=True)
+        table.add_column("limit", justify="right", no_wrap=True)
+        table.add_column("what", overflow="fold", ratio=1)
+        for b in items:
+            d = b.as_dict()
+            what = escape(b.message)
+            if b.fix:
+                what += f"\n[bold]Fix:[/bold] {escape(b.fix)}"
+            table.add_row(
+                f"{escape(TITLES.get(b.rule, b.rule))}\n[dim]{b.rule}[/dim]",
+                b.severity,
+                d["start"].replace("T", " "),
+                str(d["value"]),
+                str(d["limit"]),
+                what,
+            )
+        console.print(table)
 
 
 def print_pay(result: CheckResult, console: Console) -> None:
@@ -155,13 +163,20 @@ def add_checks_sheet(wb: Workbook, result: CheckResult) -> None:
     ws = wb.create_sheet("Checks")
     ws.append([clean(f"Rule set: {result.rule_set.name} ({result.rule_set.source})")])
     ws.append([f"Pay year: {result.pay_year.year} ({result.pay_year.source})"])
+    if result.patterns:
+        ws.append(
+            [
+                f"{len(result.patterns)} pattern finding(s), severity pattern: trust policy in"
+                " Settings, not contract breaches"
+            ]
+        )
     ws.append([])
     append_header(
         ws, ["doctor", "rule", "severity", "start", "value", "limit", "message", "citation"]
     )
     if not result.breaches:
         ws.append(["No breach of any rule checked: the rota is compliant."])
-    for b in result.breaches:
+    for b in [*result.breaches, *result.patterns]:
         d = b.as_dict()
         ws.append(
             [

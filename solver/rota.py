@@ -22,6 +22,13 @@ class Doctor:
     nights: bool = True
     on_call: bool = True
     row: int | None = None
+    days_off: tuple[int, ...] = ()  # recurring non-working weekdays (0 = Monday), LTFT
+    start: date | None = None  # joins the rota on this day (a changeover), else from the start
+    end: date | None = None  # last day on the rota, else to the end
+
+    def present(self, day: date) -> bool:
+        """On the rota that day (between its `from` and `to` dates)."""
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,26 @@ class Period:
         return [d for d in range(first, self.days) if self.weekday(d) == 5]
 
 
+@dataclass(frozen=True)
+class Patterns:
+    """What a ward expects of a rota beyond the contract: trust policy, set in Settings, with
+    findings of severity `pattern` that are never contract breaches (README: Patterns).
+
+    night_block_min: nights come in blocks of at least this many (1 turns it off); a block
+    cut by the start or end of a one-off period is exempt.
+    whole_weekends: a doctor who works a weekend works the same duties on Saturday and
+    Sunday, and a Friday night joins the weekend's nights.
+    rest_before_nights: no long day the day before a block of nights."""
+
+    night_block_min: int = 2
+    whole_weekends: bool = True
+    rest_before_nights: bool = True
+
+    @staticmethod
+    def off() -> Patterns:
+        return Patterns(night_block_min=1, whole_weekends=False, rest_before_nights=False)
+
+
 @dataclass
 class Rota:
     period: Period
@@ -113,3 +140,4 @@ class Rota:
     name: str = ""
     source: str = ""
     warnings: list[str] = field(default_factory=list)  # said with the verdict, not breaches
+    patterns: Patterns = field(default_factory=Patterns)

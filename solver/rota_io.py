@@ -12,11 +12,12 @@ from typing import Any
 
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.grid import grid_disagreements
-from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Period, Rota
+from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Patterns, Period, Rota
 from rota_solve.solver.ruleset import (
     available_pay_years,
     available_rule_sets,
     latest_pay_year,
+    load_rule_set,
 )
 from rota_solve.solver.values import (
     name_text,
@@ -90,6 +91,29 @@ def parse_salary(value: object) -> float:
     return x
 
 
+WEEKDAY_NAMES = {
+    **{d.lower(): i for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))},
+    **{
+        d.lower(): i
+        for i, d in enumerate(
+            ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        )
+    },
+}
+
+
+def parse_days_off(value: object) -> tuple[int, ...]:
+    """`Wed` or `Wed, Fri`: recurring non-working weekdays."""
+    names = [p.strip().lower() for p in text(value).replace(";", ",").split(",") if p.strip()]
+    bad = [n for n in names if n not in WEEKDAY_NAMES]
+    if bad or not names:
+        raise ValueError(f"{text(value)!r} is not a list of days: write e.g. Wed or Wed, Fri")
+    days = tuple(sorted({WEEKDAY_NAMES[n] for n in names}))
+    if len(days) > 4:
+        raise ValueError(f"{text(value)!r} leaves fewer than 3 working days a week")
+    return days
+
+
 def read_doctors(table: Table) -> dict[str, Doctor]:
     table.require("doctor")
     doctors: dict[str, Doctor] = {}
@@ -97,6 +121,10 @@ def read_doctors(table: Table) -> dict[str, Doctor]:
         name = row.need("doctor", name_text)
         if name in doctors:
             raise row.error("doctor", f"{name!r} appears twice; give each doctor one row")
+        first = row.get("from", parse_date)
+        last = row.get("to", parse_date)
+        if first is not None and last is not None and last < first:
+            raise row.error("to", f"{last} is before {first}: 'to' is their last day")
         doctors[name] = Doctor(
             name=name,
             grade=row.get("grade", parse_grade, default="") or "",
@@ -106,6 +134,9 @@ def read_doctors(table: Table) -> dict[str, Doctor]:
             nights=bool(row.get("nights", parse_bool, default=True)),
             on_call=bool(row.get("on_call", parse_bool, default=True)),
             row=row.number,
+            days_off=row.get("days_off", parse_days_off, default=()) or (),
+            start=first,
+            end=last,
         )
     return doctors
 
@@ -120,6 +151,32 @@ def parse_weeks(value: object) -> int:
     if not 1 <= n <= MAX_WEEKS:
         raise ValueError(f"{value!r} is not a number of weeks: give 1 to {MAX_WEEKS}")
     return n
+
+
+def read_patterns(settings: SettingsSheet | None, rules: str) -> Patterns:
+    """The pattern settings (README: Patterns): night_block_min (1 to the contract's most
+    consecutive nights; 1 is off), whole_weekends and rest_before_nights (yes/no)."""
+    if settings is None:
+        return Patterns()
+    most = int(load_rule_set(rules).params("max_consecutive_nights")["limit"])
+
+    def block(value: object) -> int:
+        n = parse_int(value)
+        if not 1 <= n <= most:
+            raise ValueError(
+                f"{value!r} is out of range: give 1 (off) to {most} (the contract's most"
+                " consecutive nights)"
+            )
+        return n
+
+    default = Patterns()
+    return Patterns(
+        night_block_min=settings.get("night_block_min", block, default.night_block_min),
+        whole_weekends=settings.get("whole_weekends", parse_bool, default.whole_weekends),
+        rest_before_nights=settings.get(
+            "rest_before_nights", parse_bool, default.rest_before_nights
+        ),
+    )
 
 
 def _rule_set(value: object) -> str:
@@ -293,7 +350,9 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
         warning = grid_disagreements(grid_table, duties)
         if warning:
             warnings.append(warning)
+    rule_set = _checked(rules, _rule_set, "--rules")
     return Rota(
+        patterns=read_patterns(settings, rule_set),
         warnings=warnings,
         period=period,
         doctors=doctors,

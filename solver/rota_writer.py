@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from rota_solve.solver.rota import Rota
 from rota_solve.solver.sheets import append_header, atomic_path, autosize
 
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
 
 def rota_sheets(wb: Workbook, rota: Rota) -> None:
     """Add the Assignments, Doctors and Settings sheets of `rota` to `wb`."""
@@ -38,7 +40,18 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
     ws = wb.create_sheet("Doctors")
     append_header(
         ws,
-        ["doctor", "grade", "ltft", "opted_out", "basic_salary", "nights", "on_call"],
+        [
+            "doctor",
+            "grade",
+            "ltft",
+            "opted_out",
+            "basic_salary",
+            "nights",
+            "on_call",
+            "days_off",
+            "from",
+            "to",
+        ],
         freeze=True,
     )
     for doc in rota.doctors.values():
@@ -51,8 +64,13 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
                 doc.basic_salary,
                 "yes" if doc.nights else "no",
                 "yes" if doc.on_call else "no",
+                ", ".join(DAYS[d] for d in doc.days_off) or None,
+                doc.start,
+                doc.end,
             ]
         )
+        for col in (9, 10):
+            ws.cell(ws.max_row, col).number_format = "yyyy-mm-dd"
     autosize(ws)
 
     ws = wb.create_sheet("Settings")
@@ -65,6 +83,9 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
         ("repeats", "yes" if p.repeats else "no"),
         ("rules", rota.rules),
         ("pay_year", rota.pay_year),
+        ("night_block_min", rota.patterns.night_block_min),
+        ("whole_weekends", "yes" if rota.patterns.whole_weekends else "no"),
+        ("rest_before_nights", "yes" if rota.patterns.rest_before_nights else "no"),
     ):
         ws.append([key, value])
     autosize(ws)

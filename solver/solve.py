@@ -216,6 +216,7 @@ def solve(
         pay_year=spec.pay_year,
         name=spec.name,
         source=spec.source,
+        patterns=spec.patterns,
     )
     result.pay_terms = {
         d: {k: _value(solver, v) for k, v in terms.items()} for d, terms in obj.pay.items()
@@ -240,12 +241,11 @@ def recheck(rota: Rota, result: BuildResult) -> CheckResult:
     """The independent checker on the solver's rota: any breach, or any pay that differs
     from the model's objective terms, is an error."""
     check = check_rota(rota)
-    if check.breaches:
-        listed = "; ".join(
-            f"{b.rule} {b.doctor} {b.start:%Y-%m-%d %H:%M}" for b in check.breaches[:5]
-        )
+    found = [*check.breaches, *check.patterns]  # the patterns were hard constraints too
+    if found:
+        listed = "; ".join(f"{b.rule} {b.doctor} {b.start:%Y-%m-%d %H:%M}" for b in found[:5])
         raise RecheckError(
-            f"the solver's rota breaks {len(check.breaches)} rule(s) by the checker: {listed}"
+            f"the solver's rota breaks {len(found)} rule(s) by the checker: {listed}"
         )
     for line in check.pay:
         terms = result.pay_terms.get(line.doctor, {})

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rota_solve.solver.clock import DAY
-from rota_solve.solver.rota import Doctor, Duty, Period
+from rota_solve.solver.rota import Doctor, Duty, Patterns, Period
 
 LEAVE_TYPES = ("annual", "study", "parental", "sick", "non-working day", "other")
 
@@ -57,9 +57,18 @@ class CoverNeed(_Frozen):
 
     day: int
     code: str
-    doctors: int = Field(ge=0)
+    doctors: int = Field(ge=0)  # at least this many (exactly, unless `most` is given)
     grades: frozenset[str] | None = None
     row: int | None = None
+    most: int | None = None  # a range `1-3`: at most this many
+
+    @property
+    def upper(self) -> int:
+        return self.doctors if self.most is None else self.most
+
+    @property
+    def exact(self) -> bool:
+        return self.most is None or self.most == self.doctors
 
 
 class Leave(_Frozen):
@@ -114,6 +123,9 @@ class Spec(_Frozen):
     solve: SolveSettings = SolveSettings()
     fairness: Fairness = Fairness()
     request_price: float = 10.0  # pounds of cost that one unit of request weight is worth
+    patterns: Patterns = Patterns()
+    gaps: bool = False  # a need may go unfilled, at gap_price an hour (README: Gaps)
+    gap_price: float = 0.0  # pounds an hour: the bank or locum rate
     source: str = ""
 
     def shift(self, code: str) -> ShiftType:
@@ -141,6 +153,30 @@ class Spec(_Frozen):
                     out.add(idx)
                 day += timedelta(days=1)
         return out
+
+    def share_days(self, doctor: str) -> int:
+        """Days the doctor is on the rota and not on leave, for their fair share: a
+        `non-working day` leave row and `days_off` do not cut it (LTFT already does)."""
+        doc = self.doctor(doctor)
+        away: set[int] = set()
+        for lv in self.leave:
+            if lv.doctor != doctor or lv.type == "non-working day":
+                continue
+            day = lv.first
+            while day <= lv.last:
+                away.add(self.period.day_index(day))
+                day += timedelta(days=1)
+        return sum(
+            1
+            for i in range(self.period.days)
+            if i not in away and doc.present(self.period.start + timedelta(days=i))
+        )
+
+    @property
+    def exact_demand(self) -> bool:
+        """Every need is an exact count and none may go unfilled: the work is known before
+        solving, so fair shares are numbers (otherwise they are shares of what is worked)."""
+        return not self.gaps and all(c.exact for c in self.cover)
 
     def needs(self, day: int, code: str) -> list[CoverNeed]:
         """The cover needs of shift `code` on day `day`: one per distinct set of grades

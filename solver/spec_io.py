@@ -19,7 +19,7 @@ from rota_solve.solver.clock import DAY, WEEKDAYS, window_overlap
 from rota_solve.solver.eligibility import Eligibility
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.rota import CONTRACT_GRADES, Period
-from rota_solve.solver.rota_io import parse_weeks, read_doctors
+from rota_solve.solver.rota_io import parse_weeks, read_doctors, read_patterns
 from rota_solve.solver.ruleset import available_pay_years, latest_pay_year, load_rule_set
 from rota_solve.solver.spec import (
     LEAVE_TYPES,
@@ -85,12 +85,33 @@ def _ranged_int(lo: int, hi: int, what: str) -> Callable[[object], int]:
     return check
 
 
+def _gaps(value: object) -> bool:
+    """`allowed` (a need may go unfilled, at gap_price) or `no`."""
+    word = text(value).lower()
+    if word in ("allowed", "yes", "y", "true", "1"):
+        return True
+    if word in ("no", "n", "false", "0", "none"):
+        return False
+    raise ValueError(f"{text(value)!r}: write allowed or no")
+
+
 def _fairness(value: object) -> bool:
     """`hard` (the bands are constraints) or `soft` (off)."""
     word = text(value).lower()
     if word not in ("hard", "soft"):
         raise ValueError(f"{text(value)!r} is not a fairness setting: write hard or soft")
     return word == "hard"
+
+
+def _count_or_range(value: object) -> tuple[int, int | None]:
+    """`2` (exactly 2) or `1-3` (at least 1, at most 3)."""
+    if isinstance(value, str) and "-" in value.strip().lstrip("-"):
+        lo, _, hi = value.strip().partition("-")
+        a, b = _nonneg_int(lo), _nonneg_int(hi)
+        if b < a:
+            raise ValueError(f"{value!r}: the range is written least-most, e.g. 1-3")
+        return a, (b if b != a else None)
+    return _nonneg_int(value), None
 
 
 def _nonneg_int(value: object) -> int:
@@ -246,10 +267,12 @@ def read_cover(table: Table, period: Period, shifts: list[ShiftType]) -> list[Co
         if code not in codes:
             raise row.error("shift", f"{code!r} is not a code on the Shifts sheet")
         spec, days = row.need("days", lambda v: _cover_days(v, period))
-        count = row.need("doctors", _nonneg_int)
+        count, most = row.need("doctors", _count_or_range)
         grades = row.get("grades", _grades)
         for day in days:
-            need = CoverNeed(day=day, code=code, doctors=count, grades=grades, row=row.number)
+            need = CoverNeed(
+                day=day, code=code, doctors=count, most=most, grades=grades, row=row.number
+            )
             key = (day, code, grades)
             old = chosen.get(key)
             if old is None or (spec, order) >= (old[0], old[1]):
@@ -373,6 +396,7 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
         weekends_band=settings.get("fair_weekends_band", band, 1.0),
         hours_band=settings.get("fair_hours_band", band, 4.0),
     )
+    patterns = read_patterns(settings, rules)
     period = Period(start=start, weeks=weeks, repeats=repeats)
     shifts = read_shifts(need("Shifts"), rules)
     cover = read_cover(need("Cover"), period, shifts)
@@ -400,6 +424,14 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
     fixed = read_fixed(optional["Fixed"], names, codes, period) if optional["Fixed"] else []
     name = settings.get("rota_name", name_text, path.stem)
     request_price = settings.get("request_price", _positive_number, 10.0)
+    gaps = settings.get("gaps", _gaps, False)
+    gap_price = settings.get("gap_price", _ranged(parse_number, 0, 10_000, "£0 to £10,000"), 0.0)
+    if gaps and not settings.has("gap_price"):
+        raise InputError(
+            "gaps = allowed needs gap_price: the bank or locum rate, £ an hour",
+            file=path.name,
+            sheet=settings_table.sheet,
+        )
     try:
         built = Spec(
             name=name,
@@ -416,6 +448,9 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
             fairness=fairness,
             source=str(path),
             request_price=request_price,
+            patterns=patterns,
+            gaps=gaps,
+            gap_price=gap_price,
         )
     except ValidationError as exc:
         raise InputError(f"invalid spec: {exc.errors()[0]['msg']}", file=path.name) from None

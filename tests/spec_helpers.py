@@ -8,7 +8,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from rota_solve.solver.rota import Doctor, Period
+from rota_solve.solver.rota import Doctor, Patterns, Period
 from rota_solve.solver.spec import CoverNeed, Fairness, ShiftType, SolveSettings, Spec
 
 DAY = ["D", "Day", "08:00", "16:30", "no", None]
@@ -36,7 +36,18 @@ def write_spec(
             [k, v]
             for k, v in (
                 settings
-                or {"start_date": "2026-08-03", "weeks": 2, "repeats": "yes", "time_limit": 5}
+                or {
+                    "start_date": "2026-08-03",
+                    "weeks": 2,
+                    "repeats": "yes",
+                    "time_limit": 5,
+                    # 7 doctors on a 2-week cycle cannot share nights within 1 of each other
+                    # in blocks of 2 with Fri-Sun weekend blocks: these specs test other
+                    # things; the patterns have tests of their own
+                    "night_block_min": 1,
+                    "whole_weekends": "no",
+                    "rest_before_nights": "no",
+                }
             ).items()
         ],
         "Shifts": [["code", "name", "start", "end", "on_call", "expected_work_hours"]]
@@ -86,8 +97,10 @@ def make_spec(
     count: int = 1,
     time_limit: float = 10.0,
     start: date = date(2026, 8, 3),
+    patterns: Patterns | None = None,
 ) -> Spec:
-    """needs: shift code -> the day indices it needs `count` doctors on ("all" for every day)."""
+    """needs: shift code -> the day indices it needs `count` doctors on ("all" for every day).
+    Patterns (trust policy) are off unless given: these specs test the contract."""
     period = Period(start, weeks, repeats)
     cover = []
     for code, days in needs.items():
@@ -103,4 +116,5 @@ def make_spec(
         doctors=doctors,
         solve=SolveSettings(time_limit=time_limit, workers=2, seed=0),
         fairness=Fairness(hard=fairness),
+        patterns=patterns or Patterns.off(),
     )

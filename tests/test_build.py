@@ -19,7 +19,7 @@ from rota_solve.solver.checker import check_rota
 from rota_solve.solver.cpmodel import build_model
 from rota_solve.solver.rota import Doctor, Duty, Rota
 from rota_solve.solver.solve import solve
-from rota_solve.solver.spec import ShiftType, Spec
+from rota_solve.solver.spec import Fairness, ShiftType, Spec
 from tests.helpers import MONDAY
 from tests.spec_helpers import make_spec, shift
 from tests.test_rules import CASES, Case
@@ -85,7 +85,9 @@ def test_weekend_allowance_cut_is_a_tight_lower_bound() -> None:
     # The same two-week instance: 4 weekend duties; each doctor's fair band is 1..3 weekend
     # duties, at most 1 weekend in 2, so each has exactly one allowance weekend holding up to 2
     # duties: the knapsack bound is 2 x 15 % x 38,831 = 11,649.30, the optimum's allowance.
-    from rota_solve.solver.objective import add_pay, fairness_bounds, weekend_allowance_cut
+    from rota_solve.solver.cuts import weekend_allowance_cut
+    from rota_solve.solver.fairness import fairness_bounds
+    from rota_solve.solver.pay_terms import add_pay
 
     spec = make_spec([D8], {"D": [5, 6, 12, 13]}, fy1(2), weeks=2, repeats=True)
     m = build_model(spec)
@@ -103,7 +105,9 @@ def test_night_enhancement_cut_is_a_tight_lower_bound() -> None:
     # Cheapest split: FY1 3 nights, ST5 1 night:
     # 3,883,100p x 0.37 x 2,160 / 2,400 = 1,293,072.3 -> 1,293,072p and
     # 6,504,800p x 0.37 x 720 / 2,400 = 722,032.8 -> 722,033p; bound 2,015,105p.
-    from rota_solve.solver.objective import add_pay, fairness_bounds, night_enhancement_cut
+    from rota_solve.solver.cuts import night_enhancement_cut
+    from rota_solve.solver.fairness import fairness_bounds
+    from rota_solve.solver.pay_terms import add_pay
     from rota_solve.solver.spec import Fairness
 
     docs = [Doctor("Dr A", grade="FY1"), Doctor("Dr B", grade="ST5")]
@@ -111,7 +115,7 @@ def test_night_enhancement_cut_is_a_tight_lower_bound() -> None:
     spec = spec.model_copy(update={"fairness": Fairness(hours_band=12)})
     m = build_model(spec)
     bounds = fairness_bounds(m)
-    obj = add_pay(m, None, bounds, cuts=False)
+    obj = add_pay(m, None, bounds)
     assert night_enhancement_cut(m, obj, bounds) == 2_015_105
     result = solve(spec)
     assert result.status == "OPTIMAL"
@@ -154,12 +158,9 @@ def test_cuts_never_change_the_optimum(seed: int) -> None:
     # (mixed grades, LTFT, nights of two lengths, partly enhanced evenings, on-call) the
     # optimum with them is the optimum without them, and each cut's bound is at most what
     # that optimum pays for its element.
-    from rota_solve.solver.objective import (
-        add_pay,
-        fairness_bounds,
-        night_enhancement_cut,
-        weekend_allowance_cut,
-    )
+    from rota_solve.solver.cuts import night_enhancement_cut, weekend_allowance_cut
+    from rota_solve.solver.fairness import fairness_bounds
+    from rota_solve.solver.pay_terms import add_pay
 
     rnd = random.Random(seed)
     codes = rnd.sample(["D", "LD", "N", "N10", "E", "OC"], 3)
@@ -183,7 +184,7 @@ def test_cuts_never_change_the_optimum(seed: int) -> None:
     if plain[0] == "OPTIMAL":
         m = build_model(spec)
         bounds = fairness_bounds(m)
-        obj = add_pay(m, None, bounds, cuts=False)
+        obj = add_pay(m, None, bounds)
         assert weekend_allowance_cut(m, obj, bounds) <= plain[2]["weekend_allowance"]
         assert night_enhancement_cut(m, obj, bounds) <= plain[2]["night_enhancement"]
 
@@ -204,9 +205,13 @@ def test_optimum_ltft_with_and_without_fairness() -> None:
     docs = [Doctor("Dr F", grade="FY1"), Doctor("Dr L", grade="FY1", ltft=0.5)]
     spec = make_spec([D8], {"D": [0, 1, 2, 3, 4]}, docs, fairness=False)
     assert optimum(spec) == pytest.approx(FY1 + 1_000)
-    # Fair shares: Dr L 40 x 0.5 / 1.5 = 13.3 h +/- 4 h -> at least 9.3 h: 2 shifts; Dr F
-    # 26.7 +/- 4 -> at most 30.7 h: 3 shifts. Dr L's basic 38,831 x 16 / 40 = 15,532.40.
+    # Fair shares per WTE, band 6 h a week per WTE: Dr L 40 x 0.5 / 1.5 = 13.3 h +/- 3 h
+    # (0.5 x 6) -> 10.3..16.3 h: 2 shifts; Dr F 26.7 +/- 6 -> 20.7..32.7 h: 3 shifts. Dr L's
+    # basic 38,831 x 16 / 40 = 15,532.40. (With the default 4 h, Dr L's band 11.3..15.3 h
+    # holds no whole number of 8 h shifts: no fair rota.)
     spec = make_spec([D8], {"D": [0, 1, 2, 3, 4]}, docs, fairness=True)
+    spec = spec.model_copy(update={"fairness": Fairness(hours_band=6)})
+    assert solve(spec.model_copy(update={"fairness": Fairness()})).status == "INFEASIBLE"
     assert optimum(spec) == pytest.approx(FY1 + 15_532.40 + 1_000)
 
 

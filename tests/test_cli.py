@@ -35,7 +35,15 @@ def test_json_is_exactly_the_documented_shape() -> None:
     result = RUNNER.invoke(app, ["check", str(BREACHING), "--json"])
     assert result.exit_code == 1
     out = json.loads(result.stdout)
-    assert list(out) == ["rules", "pay_year", "compliant", "breaches", "pay", "warnings"]
+    assert list(out) == [
+        "rules",
+        "pay_year",
+        "compliant",
+        "breaches",
+        "pay",
+        "warnings",
+        "patterns",
+    ]
     assert out["compliant"] is False
     b = out["breaches"][0]
     assert list(b) == ["rule", "doctor", "start", "value", "limit", "severity", "message", "fix"]
@@ -81,7 +89,8 @@ def test_report_workbook_agrees_with_json(tmp_path: Path) -> None:
         ("doctor", "rule", "severity", "start", "value", "limit", "message", "citation")
     )
     got = [(r[0], r[1], r[3].strftime("%Y-%m-%dT%H:%M"), r[4]) for r in rows[header + 1 :]]
-    want = [(b["doctor"], b["rule"], b["start"], b["value"]) for b in out["breaches"]]
+    found = [*out["breaches"], *out["patterns"]]
+    want = [(b["doctor"], b["rule"], b["start"], b["value"]) for b in found]
     assert got == want
     pay = list(wb["Pay"].iter_rows(values_only=True))
     totals = {r[0]: r[8] for r in pay[1:]}

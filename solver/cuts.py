@@ -1,0 +1,207 @@
+"""Redundant cuts: lower bounds on pay elements that the LP relaxation cannot see, found
+exactly before the search by small knapsacks over the doctors and added as one linear
+constraint each. They change the bound, never the optimum (tests/test_build.py solves random
+small specs with and without them). Valid only while the cover must all be worked: with gaps
+allowed, none is added."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from rota_solve.solver.cpmodel import Candidate, RotaModel
+from rota_solve.solver.pay import enhanced_minutes, round_pence, weekend_band
+from rota_solve.solver.pay_terms import (
+    Objective,
+    duty_enhanced,
+    max_allowance_weekends,
+    salary_in_pence,
+)
+
+
+def add_cuts(
+    m: RotaModel, obj: Objective, bounds: dict[str, dict[str, tuple[int, int]]] | None
+) -> None:
+    if m.spec.gaps:
+        return
+    weekend_allowance_cut(m, obj, bounds)
+    night_enhancement_cut(m, obj, bounds)
+
+
+def subset_sums(values: list[int], limit: int | None = None) -> int:
+    """A bit set of every sum of a subset of `values` (bit k set: some subset adds up to k),
+    up to `limit` when given."""
+    reach = 1
+    mask = -1 if limit is None else (1 << (limit + 1)) - 1
+    for v in values:
+        reach = (reach | reach << v) & mask
+    return reach
+
+
+def least_minutes(m: RotaModel, doctor: str, lo: int) -> int:
+    """The fewest minutes of work at or above `lo` that some set of the doctor's candidate
+    duties adds up to (a subset sum; lo itself when no set reaches it). Shift lengths are
+    coarse (8.5 h, 12.5 h), so this is often above the fairness band's floor: a tighter lower
+    bound on an LTFT doctor's basic, which is pro rata to their minutes."""
+    reach = subset_sums([c.shift.work_minutes for c in m.candidates.get(doctor, [])])
+    above = reach >> lo
+    if not above:
+        return lo
+    return lo + (above & -above).bit_length() - 1
+
+
+def _add_cut(
+    m: RotaModel, obj: Objective, element: str, options: list[list[tuple[int, int]]], needed: int
+) -> int:
+    """Add `sum of every doctor's element >= the knapsack's least cost` (when positive);
+    returns that bound in pence (0 when no cut is added)."""
+    bound = _cheapest_sum(options, needed)
+    if bound is None or bound <= 0:
+        return 0
+    m.model.add(sum(t[element] for t in obj.pay.values()) >= bound)
+    return bound
+
+
+def _cheapest_sum(options: list[list[tuple[int, int]]], needed: int) -> int | None:
+    """The least total cost of one (amount, cost) choice per doctor whose amounts add up to
+    at least `needed` (a knapsack by dynamic programming over amounts capped at `needed`)."""
+    best: list[int | None] = [0] + [None] * needed
+    for choice in options:
+        nxt: list[int | None] = [None] * (needed + 1)
+        for held, pence in enumerate(best):
+            if pence is None:
+                continue
+            for amount, cost in choice:
+                to = min(needed, held + amount)
+                if nxt[to] is None or pence + cost < nxt[to]:  # type: ignore[operator]
+                    nxt[to] = pence + cost
+        best = nxt
+    return best[needed]
+
+
+# a redundant knapsack cut is skipped when its table would be larger than this
+KNAPSACK_LIMIT = 2_000_000
+
+
+def night_enhancement_cut(
+    m: RotaModel, obj: Objective, bounds: dict[str, dict[str, tuple[int, int]]] | None
+) -> int:
+    """A redundant lower bound on the total night enhancement, found exactly by a knapsack
+    over the doctors, and added as one linear cut. Returns the bound (pence).
+
+    Cover is met exactly, so the doctors' enhanced minutes add up to the cover's. Each
+    doctor's enhancement is their enhanced minutes at their own hourly rate, rounded to the
+    penny once; a doctor whose enhanced duties are all nights of one length works between
+    their fair band's least and most nights. The LP relaxation spreads nights fractionally
+    and loses each doctor's rounding; the cheapest whole split does not."""
+    if m.demand != "cover":
+        return 0
+    pay = m.rule_set.pay
+    rate = Fraction(str(pay.night_rate))
+    cap = round(pay.full_time_hours * 60) * m.period.weeks
+    night = m.matches("night")
+    enhanced: dict[str, list[tuple[Candidate, Fraction]]] = {}
+    for doctor in m.doctors():
+        pairs = [(c, duty_enhanced(c, pay)) for c in m.candidates.get(doctor, [])]
+        enhanced[doctor] = [(c, e) for c, e in pairs if e > 0]
+    needed_minutes = Fraction(0)
+    for need in m.spec.cover:
+        if need.doctors > 0:
+            shift = m.spec.shift(need.code)
+            it = m.item("", need.day, shift)
+            e = enhanced_minutes(it.start, it.end, shift.on_call, shift.work_minutes, pay)
+            needed_minutes += need.doctors * e
+    values = [e for pairs in enhanced.values() for _, e in pairs]
+    if not needed_minutes or not values:
+        return 0
+    scale = math.lcm(*(e.denominator for e in values), needed_minutes.denominator)
+    unit = Fraction(math.gcd(*(int(e * scale) for e in values)), scale)
+    needed = math.ceil(needed_minutes / unit)
+    if needed > KNAPSACK_LIMIT // 100:
+        return 0
+    options: list[list[tuple[int, int]]] = []
+    size = 0
+    for doctor, pairs in enhanced.items():
+        units = [int(e / unit) for _, e in pairs]
+        salary = Fraction(salary_in_pence(m, doctor))
+        own = bounds.get(doctor) if bounds else None
+        if (
+            own
+            and "nights" in own
+            and pairs
+            and len(set(units)) == 1
+            and all(night(c.item) for c, _ in pairs)
+        ):
+            lo, hi = own["nights"]
+            amounts = [k * units[0] for k in range(lo, min(hi, len(units)) + 1)]
+        else:
+            # every subset sum up to `needed`, and the least one above it (removing duties
+            # from a larger set one at a time reaches one below needed + the longest)
+            reach = subset_sums(units, needed + max(units, default=0))
+            amounts = [a for a in range(needed + 1) if reach >> a & 1]
+            above = reach >> (needed + 1)
+            if above:
+                amounts.append(needed + (above & -above).bit_length())
+        choice = [(a, round_pence(salary * rate * a * unit / cap)) for a in amounts]
+        if not choice:
+            return 0  # cannot hold its fair share: left to the solver to say why
+        size += len(choice) * (needed + 1)
+        if size > KNAPSACK_LIMIT:
+            return 0
+        options.append(choice)
+    return _add_cut(m, obj, "night_enhancement", options, needed)
+
+
+def weekend_allowance_cut(
+    m: RotaModel, obj: Objective, bounds: dict[str, dict[str, tuple[int, int]]] | None
+) -> int:
+    """A redundant lower bound on the total weekend allowance, found exactly by a small
+    knapsack over the doctors, and added as one linear cut. Returns the bound (pence).
+
+    Every duty starting on a Saturday or Sunday falls in one allowance weekend of its doctor;
+    a doctor holds at most `per_weekend` such duties in one weekend (one a day where min_rest
+    makes a day's shifts exclusive) and at most their fair band of weekend duties. The weekend
+    cover must all be held. Each doctor's allowance is the band of their number of weekends,
+    on their basic (for LTFT, the least basic their fair hours allow). The cheapest choice of
+    weekend counts is a valid lower bound that sees what the LP relaxation of the steps
+    cannot: weekends come whole, one doctor at a time."""
+    if m.demand != "cover":
+        return 0
+    pay = m.rule_set.pay
+    total_weekends = len(m.period.saturdays())
+    if not total_weekends:
+        return 0
+    needed = sum(n.doctors for n in m.spec.cover if m.period.weekday(n.day) >= 5)
+    if needed <= 0:
+        return 0
+    cap = round(pay.full_time_hours * 60) * m.period.weeks
+    options: list[list[tuple[int, int]]] = []  # per doctor: (duties held, pence)
+    for doctor in m.doctors():
+        doc = m.spec.doctor(doctor)
+        own = bounds.get(doctor) if bounds else None
+        top = max_allowance_weekends(m, doctor, own)
+        per_weekend = 0
+        for sat in m.period.saturdays():
+            held = 0
+            for day in (sat, sat + 1):
+                cands = m.day_candidates(doctor, day, "any")
+                held += 1 if cands and m.exclusive(cands) else len(cands)
+            per_weekend = max(per_weekend, held)
+        most_duties = top * per_weekend
+        least = 0
+        if per_weekend == 0:
+            options.append([(0, 0)])
+            continue
+        salary_pence = salary_in_pence(m, doctor)
+        basic = Fraction(salary_pence)
+        if doc.ltft < 1:
+            low = least_minutes(m, doctor, own["minutes"][0]) if own and "minutes" in own else 0
+            basic = Fraction(salary_pence * min(low, cap), cap)
+        choice = []
+        for k in range(least, top + 1):
+            pct = Fraction(str(weekend_band(k, total_weekends, pay)))
+            choice.append((min(most_duties, k * per_weekend), round_pence(basic * pct / 100)))
+        if not choice:
+            return 0
+        options.append(choice)
+    return _add_cut(m, obj, "weekend_allowance", options, needed)

@@ -1,0 +1,246 @@
+"""Fairness per whole-time equivalent (hard by default; README: Fairness).
+
+Each doctor's **weight** is their LTFT fraction times the share of the period they are on
+the rota and not on leave (`Spec.share_days`: a `non-working day` leave row or a `days_off`
+weekday does not cut it again, since LTFT already does; `from`/`to` changeover dates do).
+Within a tier (doctors who can stand in for one another, linked through the cover they may
+fill) every doctor's
+* **nights** lie within `fair_nights_band` of their share of the tier's nights;
+* **weekends worked** (the hours-limit definition: any work 00:01 Saturday to 23:59 Sunday,
+  so a Friday night counts) lie within `fair_weekends_band` of their share;
+* **hours** lie within `fair_hours_band` hours a week *per WTE* of their share: a doctor at
+  0.6 gets 0.6 of the per-WTE share, plus or minus 0.6 x the band.
+A count c with share s and band b keeps floor(s - b) <= c <= ceil(s + b).
+
+Where the work is known before solving (exact cover, no gaps) the shares are numbers, and
+the bands are bounds on each doctor (tight for the solver, and used by the cuts). Otherwise
+(cover ranges such as `1-3`, or gaps allowed) a share is of what the tier actually works:
+W c_d and w_d C are compared, with C the tier's total and W its total weight, the same
+inequality multiplied out.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from rota_solve.constraints.weekend_frequency import weekend_flags
+from rota_solve.solver.cpmodel import RotaModel
+from rota_solve.solver.pay_terms import Objective
+from rota_solve.solver.spec import CoverNeed
+
+KEYS = ("nights", "weekends", "minutes")
+
+
+def weights(m: RotaModel) -> dict[str, Fraction]:
+    return {
+        d.name: Fraction(str(d.ltft)) * m.spec.share_days(d.name) / m.days for d in m.spec.doctors
+    }
+
+
+def presence(m: RotaModel) -> dict[str, Fraction]:
+    """The fraction of the period each doctor is on the rota (from/to), leave included."""
+    out = {}
+    for d in m.spec.doctors:
+        days = sum(1 for i in range(m.days) if d.present(m.period.start + _days(i)))
+        out[d.name] = Fraction(days, m.days)
+    return out
+
+
+def _days(n: int) -> Any:
+    from datetime import timedelta
+
+    return timedelta(days=n)
+
+
+def _tiers(m: RotaModel, needs: list[tuple[CoverNeed, list[str]]]) -> dict[str, str]:
+    """doctor -> tier root, linking the doctors who may fill the same need."""
+    parent: dict[str, str] = {}
+
+    def root(d: str) -> str:
+        parent.setdefault(d, d)
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for _, able in needs:
+        for d in able:
+            root(d)
+        for d in able[1:]:
+            parent[root(d)] = root(able[0])
+    return {d: root(d) for d in parent}
+
+
+def _needs(m: RotaModel, which: str) -> list[tuple[CoverNeed, list[str]]]:
+    """The cover needs a measure shares out, with the doctors who may fill each."""
+    night = m.matches("night")
+    out = []
+    for need in m.spec.cover:
+        if need.upper == 0:
+            continue
+        able = m.able(need)
+        if not able:
+            continue
+        weekday = m.period.weekday(need.day)
+        it = m.item("", need.day, m.spec.shift(need.code))
+        if which == "nights" and not night(it):
+            continue
+        if which == "weekends" and not (weekday >= 5 or (weekday == 4 and night(it))):
+            continue
+        out.append((need, able))
+    return out
+
+
+def _weekend_share_needs(m: RotaModel) -> list[tuple[CoverNeed, list[str]]]:
+    """Whole weekends: a weekend's doctors are its Saturday's (its Sunday's where the
+    Saturday is outside a one-off period)."""
+    out = []
+    for need, able in _needs(m, "weekends"):
+        weekday = m.period.weekday(need.day)
+        if weekday == 5 or (weekday == 6 and need.day == 0 and not m.period.repeats):
+            out.append((need, able))
+    return out
+
+
+def fairness_bounds(m: RotaModel) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each doctor's band (lo, hi) of nights, weekends and worked minutes where the work is
+    known before solving (exact cover, no gaps); a measure it is not known for is absent."""
+    if not m.spec.exact_demand:
+        return {d: {} for d in m.doctors()}
+    f = m.spec.fairness
+    w = weights(m)
+    here = presence(m)
+    shares: dict[str, dict[str, Fraction]] = {d: {} for d in m.doctors()}
+    measures: list[tuple[str, list[tuple[CoverNeed, list[str]]]]] = [
+        ("nights", _needs(m, "nights"))
+    ]
+    if m.spec.patterns.whole_weekends:
+        measures.append(("weekends", _weekend_share_needs(m)))
+    for key, needs in measures:
+        for d in m.doctors():
+            shares[d][key] = Fraction(0)
+        for need, able in needs:
+            total = sum((w[d] for d in able), Fraction(0))
+            if not total:
+                continue
+            for d in able:
+                shares[d][key] += need.doctors * w[d] / total
+    # hours: the tier's minutes shared by weight
+    everything = _needs(m, "all")
+    tier = _tiers(m, everything)
+    tier_minutes: dict[str, Fraction] = {}
+    for need, able in everything:
+        t = tier[able[0]]
+        minutes = need.doctors * m.spec.shift(need.code).work_minutes
+        tier_minutes[t] = tier_minutes.get(t, Fraction(0)) + minutes
+    tier_weight: dict[str, Fraction] = {}
+    for d in m.doctors():
+        if d in tier:
+            tier_weight[tier[d]] = tier_weight.get(tier[d], Fraction(0)) + w[d]
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for d in m.doctors():
+        bounds: dict[str, tuple[int, int]] = {}
+        for key, band in (("nights", f.nights_band), ("weekends", f.weekends_band)):
+            if key in shares[d]:
+                bounds[key] = _band(shares[d][key], Fraction(str(band)))
+        root = tier.get(d)
+        share = Fraction(0)
+        if root is not None and tier_weight[root]:
+            share = tier_minutes.get(root, Fraction(0)) * w[d] / tier_weight[root]
+        bounds["minutes"] = _band(share, _hours_band(m, d, here[d]))
+        out[d] = bounds
+    return out
+
+
+def _band(share: Fraction, band: Fraction) -> tuple[int, int]:
+    return max(0, math.floor(share - band)), math.ceil(share + band)
+
+
+def _hours_band(m: RotaModel, doctor: str, here: Fraction) -> Fraction:
+    """The hours band in minutes over the period, per WTE: band x 60 x weeks x LTFT, for the
+    part of the period the doctor is on the rota."""
+    doc = m.spec.doctor(doctor)
+    band = Fraction(str(m.spec.fairness.hours_band)) * 60 * m.period.weeks
+    return band * Fraction(str(doc.ltft)) * here
+
+
+def _counts(m: RotaModel, doctor: str) -> dict[str, Any]:
+    cands = m.candidates.get(doctor, [])
+    night = m.matches("night")
+    return {
+        "nights": [c.var for c in cands if night(c.item)],
+        "weekends": weekend_flags(m, doctor),
+        "minutes": [c.shift.work_minutes * c.var for c in cands],
+    }
+
+
+def add_fairness(m: RotaModel, obj: Objective) -> None:
+    """The bands as hard constraints (guarded, so an explanation can name them)."""
+    if not m.spec.fairness.hard:
+        return
+    static = fairness_bounds(m)
+    counted = {d: _counts(m, d) for d in m.doctors()}
+    weeks = m.period.weeks
+    for doctor, bounds in static.items():
+        for key, (lo, hi) in bounds.items():
+            items = counted[doctor][key]
+            if not items:
+                continue
+            total = sum(items)
+            text = _text(doctor, key, lo, hi, weeks)
+            m.guard(m.model.add(total >= lo), text)
+            m.guard(m.model.add(total <= hi), text)
+        obj.fairness[doctor] = bounds
+    missing = [k for k in KEYS if any(k not in b for b in static.values())]
+    for key in missing:
+        _relative(m, key, counted)
+
+
+def _text(doctor: str, key: str, lo: int, hi: int, weeks: int) -> str:
+    if key == "minutes":
+        return (
+            f"fairness: {doctor}'s hours within {lo / 60 / weeks:.1f}..{hi / 60 / weeks:.1f} a week"
+        )
+    return f"fairness: {doctor}'s {key} within {lo}..{hi}"
+
+
+def _relative(m: RotaModel, key: str, counted: dict[str, dict[str, Any]]) -> None:
+    """Shares of what the tier works: for each doctor d of a tier with weight w_d (total W)
+    and count c_d (total C), floor(w_d C / W - b_d) <= c_d <= ceil(w_d C / W + b_d), as
+    W c_d - w_d C + (b_d + 1) W > 0 and w_d C + (b_d + 1) W - W c_d > 0, scaled to whole
+    numbers."""
+    f = m.spec.fairness
+    w = weights(m)
+    here = presence(m)
+    needs = _needs(m, "all" if key == "minutes" else key)
+    tier = _tiers(m, needs)
+    members: dict[str, list[str]] = {}
+    for d in m.doctors():
+        if d in tier and counted[d][key]:
+            members.setdefault(tier[d], []).append(d)
+    band_of: Callable[[str], Fraction] = {
+        "nights": lambda d: Fraction(str(f.nights_band)),
+        "weekends": lambda d: Fraction(str(f.weekends_band)),
+        "minutes": lambda d: _hours_band(m, d, here[d]),
+    }[key]
+    for docs in members.values():
+        if len(docs) < 2:
+            continue
+        total_w = sum((w[d] for d in docs), Fraction(0))
+        if not total_w:
+            continue
+        c_total = sum(sum(counted[d][key]) for d in docs)
+        for d in docs:
+            b = band_of(d)
+            scale = math.lcm(total_w.denominator, w[d].denominator, ((b + 1) * total_w).denominator)
+            big_w = int(total_w * scale)
+            small_w = int(w[d] * scale)
+            slack = int((b + 1) * total_w * scale)
+            c_d = sum(counted[d][key])
+            text = f"fairness: {d}'s {'hours' if key == 'minutes' else key} within the band of"
+            text += " their share of the tier's"
+            m.guard(m.model.add(big_w * c_d - small_w * c_total + slack >= 1), text)
+            m.guard(m.model.add(small_w * c_total + slack - big_w * c_d >= 1), text)
