@@ -383,11 +383,13 @@ def check_rest_after_run(
     include_on_call: bool = False,
 ) -> list[Breach]:
     """After a run of at least `after_run_of` days with `noun`, the next duty must start at
-    least `min_rest_hours` after the run's work ends. On-call periods are not rostered
-    shifts and are excluded unless `include_on_call`."""
+    least `min_rest_hours` after the run's work ends. An on-call period starting inside
+    the rest ends it too where the rule set says so (`oncall_ends_rest`, default yes: rest
+    after a run is time off every duty), or where `include_on_call`."""
     p = ctx.params(rule.id)
     after = int(p["after_run_of"])
     limit = p["min_rest_hours"] * 60
+    include_on_call = include_on_call or ctx.defs.oncall_ends_rest
     out = []
     for name, tl in ctx.timelines.items():
         pool = tl.items if include_on_call else tl.shifts

@@ -29,7 +29,7 @@ class RestAfterLong(Rule):
         return check_rest_after_run(self, ctx, Context.is_long, "a long shift")
 
     def encode(self, m: RotaModel) -> None:
-        rest_after_run(m, self.id, "long", "shift")
+        rest_after_run(m, self.id, "long", "any" if m.defs.oncall_ends_rest else "shift")
 
 
 RULE = RestAfterLong()

@@ -25,7 +25,7 @@ class RestAfterLongEvening(Rule):
         return check_rest_after_run(self, ctx, Context.is_long_evening, "a long evening shift")
 
     def encode(self, m: RotaModel) -> None:
-        rest_after_run(m, self.id, "long_evening", "shift")
+        rest_after_run(m, self.id, "long_evening", "any" if m.defs.oncall_ends_rest else "shift")
 
 
 RULE = RestAfterLongEvening()

@@ -28,7 +28,7 @@ class RestAfterNights(Rule):
         return check_rest_after_run(self, ctx, Context.is_night, "a night shift")
 
     def encode(self, m: RotaModel) -> None:
-        rest_after_run(m, self.id, "night", "shift")
+        rest_after_run(m, self.id, "night", "any" if m.defs.oncall_ends_rest else "shift")
 
 
 RULE = RestAfterNights()

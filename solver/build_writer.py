@@ -43,6 +43,7 @@ PALETTE = [
 ]
 WEEKEND_FILL = PatternFill("solid", fgColor="EDEDED")
 LEAVE_FILL = PatternFill("solid", fgColor="BFBFBF")
+GAP_FILL = PatternFill("solid", fgColor="FF7C80")
 _LINE = Side(style="thin", color="D9D9D9")
 THIN = Border(left=_LINE, right=_LINE, top=_LINE, bottom=_LINE)
 
@@ -100,7 +101,21 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
             elif period.weekday(day) >= 5:
                 cell.fill = WEEKEND_FILL
     ws.freeze_panes = "C3"
-    key_row = len(spec.doctors) + 4
+    gaps_row = len(spec.doctors) + 4  # after a blank row: the grid of doctors ends there
+    if spec.gaps:
+        by_day: dict[int, list[str]] = {}
+        for g in result.unfilled:
+            label = g.shift if g.count == 1 else f"{g.count}x{g.shift}"
+            by_day.setdefault(period.day_index(g.day), []).append(label)
+        ws.cell(gaps_row, 1, "GAPS (locum)").font = BOLD
+        ws.cell(gaps_row, 2, len(result.unfilled) and sum(g.count for g in result.unfilled))
+        for day, labels in by_day.items():
+            cell = ws.cell(gaps_row, day + first, "/".join(labels))
+            cell.fill = GAP_FILL
+            cell.alignment = Alignment(horizontal="center")
+            cell.border = THIN
+        gaps_row += 2
+    key_row = gaps_row
     ws.cell(key_row, 1, "Key").font = BOLD
     for i, s in enumerate(spec.shifts):
         c = ws.cell(key_row + 1 + i, 1, s.code)
@@ -114,6 +129,9 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
     row = key_row + 1 + len(spec.shifts)
     ws.cell(row, 1, "leave").fill = LEAVE_FILL
     ws.cell(row + 1, 1, "Sat/Sun").fill = WEEKEND_FILL
+    if spec.gaps:
+        ws.cell(row + 2, 1, "gap").fill = GAP_FILL
+        ws.cell(row + 2, 2, "a duty no doctor could fill: for a locum (Gaps sheet)")
 
 
 def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
@@ -123,6 +141,12 @@ def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
     header = ["date", "day"]
     for s in spec.shifts:
         header += [f"{s.code} required", f"{s.code} rostered"]
+        if spec.gaps:
+            header.append(f"{s.code} unfilled")
+    short: dict[tuple[int, str], int] = {}
+    for g in result.unfilled:
+        key = (spec.period.day_index(g.day), g.shift)
+        short[key] = short.get(key, 0) + g.count
     append_header(ws, header)
     needs = cover_index(spec)
     counts: dict[tuple[int, str], int] = {}
@@ -133,8 +157,12 @@ def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:
         d = spec.period.start + timedelta(days=day)
         row: list[object] = [d, d.strftime("%a")]
         for s in spec.shifts:
-            required = sum(n.doctors for n in needs.get((day, s.code), []))
+            wanted = needs.get((day, s.code), [])
+            least, most = sum(n.doctors for n in wanted), sum(n.upper for n in wanted)
+            required: object = least if least == most else f"{least}-{most}"
             row += [required, counts.get((day, s.code), 0)]
+            if spec.gaps:
+                row.append(short.get((day, s.code), 0) or None)
         ws.append(row)
         ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
     autosize(ws)
@@ -157,7 +185,21 @@ def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
         ("seconds", round(result.seconds, 2)),
         ("seed", result.seed),
         ("workers", result.workers),
-        ("reproducible", "yes" if result.reproducible else "no (stopped by the wall-clock guard)"),
+        (
+            "time limit",
+            f"{spec.solve.time_limit:g} s,"
+            f" {'deterministic' if spec.solve.reproducible else 'wall-clock'}",
+        ),
+        (
+            "reproducible",
+            "yes: the same seed and workers give this rota"
+            if result.reproducible
+            else (
+                f"no ({result.stopped})"
+                if spec.solve.reproducible
+                else "no (wall-clock time limit; set reproducible = yes for a reproducible run)"
+            ),
+        ),
         ("rules", spec.rules),
         ("pay year", spec.pay_year),
         ("start date", spec.period.start),
@@ -167,6 +209,11 @@ def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
         ("fair nights band", spec.fairness.nights_band),
         ("fair weekend duties band", spec.fairness.weekends_band),
         ("fair hours band (h/week)", spec.fairness.hours_band),
+        ("gaps allowed", f"yes, at £{spec.gap_price:g} an hour" if spec.gaps else "no"),
+        ("duties unfilled (gaps)", sum(g.count for g in result.unfilled)),
+        ("gap hours", sum(g.count * g.hours for g in result.unfilled)),
+        ("gap cost a year (GBP, apart from pay)", result.unfilled_cost),
+        ("gap cost in the rota period (GBP)", sum(g.price for g in result.unfilled)),
         ("requests not met", len(result.unmet_requests)),
         ("request penalty (GBP)", result.penalty_pence / 100),
         ("model variables", result.model_size.get("variables")),
@@ -189,6 +236,33 @@ def add_summary_sheet(wb: Workbook, result: BuildResult, output: Path) -> None:
     autosize(ws)
 
 
+def add_gaps_sheet(wb: Workbook, result: BuildResult) -> None:
+    ws = wb.create_sheet("Gaps")
+    append_header(
+        ws,
+        ["date", "day", "shift", "grades", "doctors", "hours", "price", "a year"],
+        freeze=True,
+    )
+    for g in result.unfilled:
+        ws.append(
+            [g.day, f"{g.day:%a}", g.shift, g.grades or "any", g.count, g.hours, g.price, g.a_year]
+        )
+        ws.cell(ws.max_row, 1).number_format = "yyyy-mm-dd"
+        ws.cell(ws.max_row, 7).number_format = "£#,##0.00"
+        ws.cell(ws.max_row, 8).number_format = "£#,##0.00"
+    if not result.unfilled:
+        ws.append(["Every cover need is filled: no gaps."])
+    else:
+        ws.append([])
+        total = sum(g.count for g in result.unfilled)
+        hours = sum(g.count * g.hours for g in result.unfilled)
+        period = sum(g.price for g in result.unfilled)
+        ws.append(["total", None, None, None, total, hours, period, result.unfilled_cost])
+        ws.cell(ws.max_row, 7).number_format = "£#,##0.00"
+        ws.cell(ws.max_row, 8).number_format = "£#,##0.00"
+    autosize(ws)
+
+
 def write_build(result: BuildResult, target: Path, *, spec_path: Path) -> None:
     assert result.rota is not None and result.check is not None
     wb = Workbook()
@@ -199,6 +273,8 @@ def write_build(result: BuildResult, target: Path, *, spec_path: Path) -> None:
     rota_sheets(wb, result.rota)
     add_pay_sheet(wb, result.check)
     add_cover_sheet(wb, result)
+    if result.spec.gaps:
+        add_gaps_sheet(wb, result)
     add_checks_sheet(wb, result.check)
     add_summary_sheet(wb, result, target)
     wb.move_sheet("Summary", offset=-(len(wb.sheetnames) - 2))

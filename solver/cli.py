@@ -199,6 +199,16 @@ def build(
         int | None,
         typer.Option(min=1, max=64, help="solver workers (default: Settings workers, else 2)"),
     ] = None,
+    reproducible: Annotated[
+        bool | None,
+        typer.Option(
+            "--reproducible/--wall-clock",
+            help="reproducible: the time limit is deterministic seconds and the same seed and"
+            " workers give the same rota; wall-clock: the time limit is wall seconds (default:"
+            " Settings reproducible, else wall-clock)",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
 ) -> None:
     """Build a compliant, least-cost, fair rota from a spec workbook."""
@@ -206,7 +216,7 @@ def build(
 
     with Signals() as signals:
         try:
-            _build(spec, output, rules, time_limit, seed, workers, as_json, signals)
+            _build(spec, output, rules, time_limit, seed, workers, reproducible, as_json, signals)
         except KeyboardInterrupt:
             _interrupted(signals.name or "Ctrl-C", exit_code(signals.received))
 
@@ -218,6 +228,7 @@ def _build(
     time_limit: float | None,
     seed: int | None,
     workers: int | None,
+    reproducible: bool | None,
     as_json: bool,
     signals: object,
 ) -> None:
@@ -244,9 +255,11 @@ def _build(
             changes["seed"] = seed
         if workers is not None:
             changes["workers"] = workers
+        if reproducible is not None:
+            changes["reproducible"] = reproducible
         if changes:
             parsed = parsed.model_copy(update={"solve": parsed.solve.model_copy(update=changes)})
-        problems = shortfalls(parsed)
+        problems = [] if parsed.gaps else shortfalls(parsed)  # gaps fill any shortfall
     except InputError as exc:
         _fail(exc)
         return
@@ -258,6 +271,7 @@ def _build(
     from rich.live import Live
 
     limit = parsed.solve.time_limit
+    deterministic = parsed.solve.reproducible
 
     def line(p: Progress) -> str:
         cost = "-" if p.cost is None else f"£{p.cost / 100:,.2f}"
@@ -265,9 +279,14 @@ def _build(
         gap = ""
         if p.cost and p.bound is not None:
             gap = f" · gap {max(0.0, (p.cost - p.bound) / p.cost):.2%}"
+        left = (
+            f"limit {limit:g} deterministic s"
+            if deterministic
+            else f"{max(0.0, limit - p.seconds):.0f} s left"
+        )
         return (
-            f"solving {p.seconds:6.1f} s (limit {limit:g} deterministic s) · best {cost}"
-            f" · bound {bound}{gap} · Ctrl-C keeps the best rota"
+            f"solving {p.seconds:6.1f} s ({left}) · best {cost} · bound {bound}{gap}"
+            " · Ctrl-C keeps the best rota"
         )
 
     show = err.is_terminal and not as_json
@@ -300,6 +319,8 @@ def _build(
         "gap": None if result.gap is None else round(result.gap, 6),
         "seconds": round(result.seconds, 2),
         "output": str(target),
+        "gaps": sum(g.count for g in result.unfilled),
+        "gap_cost": result.unfilled_cost,
     }
     if as_json:
         sys.stdout.write(json.dumps(out) + "\n")
@@ -319,6 +340,13 @@ def _build(
             f" {parsed.period.weeks} weeks: pay £{result.cost:,.2f} a year, {proven};"
             f" {result.seconds:.1f} s, seed {result.seed}, {result.workers} worker(s)."
         )
+        if result.unfilled:
+            n = sum(g.count for g in result.unfilled)
+            console.print(
+                f"[bold yellow]{n} duties left for a locum[/bold yellow]:"
+                f" £{result.unfilled_cost:,.2f} at £{parsed.gap_price:g} an hour, apart from"
+                " the pay (see the Gaps sheet)."
+            )
         if result.unmet_requests:
             console.print(f"{len(result.unmet_requests)} request(s) not met (see Summary).")
         console.print(f"Written to {target}")
@@ -334,6 +362,8 @@ def _no_rota(err: Console, reasons: list[str], as_json: bool, status: str, secon
             "gap": None,
             "seconds": round(seconds, 2),
             "output": None,
+            "gaps": None,
+            "gap_cost": None,
             "why": reasons,
         }
         sys.stdout.write(json.dumps(out) + "\n")

@@ -12,11 +12,12 @@ fill) every doctor's
   0.6 gets 0.6 of the per-WTE share, plus or minus 0.6 x the band.
 A count c with share s and band b keeps floor(s - b) <= c <= ceil(s + b).
 
-Where the work is known before solving (exact cover, no gaps) the shares are numbers, and
-the bands are bounds on each doctor (tight for the solver, and used by the cuts). Otherwise
-(cover ranges such as `1-3`, or gaps allowed) a share is of what the tier actually works:
-W c_d and w_d C are compared, with C the tier's total and W its total weight, the same
-inequality multiplied out.
+Where the work a measure counts is known before solving (its needs are exact counts and no
+gaps are allowed) the shares are numbers, and the bands are bounds on each doctor (tight for
+the solver, and used by the cuts). Otherwise (a cover range such as `1-3` among its needs, or
+gaps allowed) a share is of what the tier actually works: W c_d and w_d C are compared, with
+C the tier's total and W its total weight, the same inequality multiplied out. So 1-3 day
+shifts make the hours relative while nights keep their fixed shares.
 """
 
 from __future__ import annotations
@@ -108,16 +109,14 @@ def _weekend_share_needs(m: RotaModel) -> list[tuple[CoverNeed, list[str]]]:
 def fairness_bounds(m: RotaModel) -> dict[str, dict[str, tuple[int, int]]]:
     """Each doctor's band (lo, hi) of nights, weekends and worked minutes where the work is
     known before solving (exact cover, no gaps); a measure it is not known for is absent."""
-    if not m.spec.exact_demand:
-        return {d: {} for d in m.doctors()}
     f = m.spec.fairness
     w = weights(m)
     here = presence(m)
     shares: dict[str, dict[str, Fraction]] = {d: {} for d in m.doctors()}
-    measures: list[tuple[str, list[tuple[CoverNeed, list[str]]]]] = [
-        ("nights", _needs(m, "nights"))
-    ]
-    if m.spec.patterns.whole_weekends:
+    measures: list[tuple[str, list[tuple[CoverNeed, list[str]]]]] = []
+    if _known(m, _needs(m, "nights")):
+        measures.append(("nights", _needs(m, "nights")))
+    if m.spec.patterns.whole_weekends and _known(m, _needs(m, "weekends")):
         measures.append(("weekends", _weekend_share_needs(m)))
     for key, needs in measures:
         for d in m.doctors():
@@ -140,6 +139,7 @@ def fairness_bounds(m: RotaModel) -> dict[str, dict[str, tuple[int, int]]]:
     for d in m.doctors():
         if d in tier:
             tier_weight[tier[d]] = tier_weight.get(tier[d], Fraction(0)) + w[d]
+    hours_known = _known(m, everything)
     out: dict[str, dict[str, tuple[int, int]]] = {}
     for d in m.doctors():
         bounds: dict[str, tuple[int, int]] = {}
@@ -150,9 +150,15 @@ def fairness_bounds(m: RotaModel) -> dict[str, dict[str, tuple[int, int]]]:
         share = Fraction(0)
         if root is not None and tier_weight[root]:
             share = tier_minutes.get(root, Fraction(0)) * w[d] / tier_weight[root]
-        bounds["minutes"] = _band(share, _hours_band(m, d, here[d]))
+        if hours_known:
+            bounds["minutes"] = _band(share, _hours_band(m, d, here[d]))
         out[d] = bounds
     return out
+
+
+def _known(m: RotaModel, needs: list[tuple[CoverNeed, list[str]]]) -> bool:
+    """The work these needs ask for is known before solving: exact counts, no gaps."""
+    return not m.spec.gaps and all(need.exact for need, _ in needs)
 
 
 def _band(share: Fraction, band: Fraction) -> tuple[int, int]:
@@ -208,10 +214,13 @@ def _text(doctor: str, key: str, lo: int, hi: int, weeks: int) -> str:
 
 
 def _relative(m: RotaModel, key: str, counted: dict[str, dict[str, Any]]) -> None:
-    """Shares of what the tier works: for each doctor d of a tier with weight w_d (total W)
-    and count c_d (total C), floor(w_d C / W - b_d) <= c_d <= ceil(w_d C / W + b_d), as
-    W c_d - w_d C + (b_d + 1) W > 0 and w_d C + (b_d + 1) W - W c_d > 0, scaled to whole
-    numbers."""
+    """Shares of what the tier works. For a tier with weights w_d (total W) and counts c_d
+    (total C), an integer `a` holds the tier's count per WTE, in units of 1/K of a count
+    (K = 100 for nights and weekends, 1 for minutes): W a <= K C <= W a + W. Each doctor then
+    keeps w_d a / K - b_d - 1 < c_d < w_d (a + 1) / K + b_d + 1: their share within the band,
+    floor and ceiling as for fixed shares, give or take a's rounding. One variable per tier
+    keeps each doctor's constraint on their own count (far easier for the solver than every
+    doctor against the whole tier's sum)."""
     f = m.spec.fairness
     w = weights(m)
     here = presence(m)
@@ -226,21 +235,37 @@ def _relative(m: RotaModel, key: str, counted: dict[str, dict[str, Any]]) -> Non
         "weekends": lambda d: Fraction(str(f.weekends_band)),
         "minutes": lambda d: _hours_band(m, d, here[d]),
     }[key]
-    for docs in members.values():
+    k = 1 if key == "minutes" else 100
+    for root, docs in members.items():
         if len(docs) < 2:
             continue
         total_w = sum((w[d] for d in docs), Fraction(0))
         if not total_w:
             continue
-        c_total = sum(sum(counted[d][key]) for d in docs)
+        scale = math.lcm(total_w.denominator, *(w[d].denominator for d in docs))
         for d in docs:
-            b = band_of(d)
-            scale = math.lcm(total_w.denominator, w[d].denominator, ((b + 1) * total_w).denominator)
-            big_w = int(total_w * scale)
+            scale = math.lcm(scale, (k * band_of(d)).denominator)
+        big_w = int(total_w * scale)
+        most = sum(_most(m, d, key) for d in docs)
+        a = m.model.new_int_var(0, math.ceil(k * most / total_w) + 1, f"per_wte[{key}|{root}]")
+        c_total = sum(sum(counted[d][key]) for d in docs)
+        m.model.add(big_w * a <= k * scale * c_total)
+        m.model.add(k * scale * c_total <= big_w * a + big_w)
+        for d in docs:
             small_w = int(w[d] * scale)
-            slack = int((b + 1) * total_w * scale)
+            slack = int((k * band_of(d) + k) * scale)
             c_d = sum(counted[d][key])
             text = f"fairness: {d}'s {'hours' if key == 'minutes' else key} within the band of"
             text += " their share of the tier's"
-            m.guard(m.model.add(big_w * c_d - small_w * c_total + slack >= 1), text)
-            m.guard(m.model.add(small_w * c_total + slack - big_w * c_d >= 1), text)
+            m.guard(m.model.add(k * scale * c_d > small_w * a - slack), text)
+            m.guard(m.model.add(k * scale * c_d < small_w * (a + 1) + slack), text)
+
+
+def _most(m: RotaModel, doctor: str, key: str) -> int:
+    """An upper bound on a doctor's count of a measure."""
+    cands = m.candidates.get(doctor, [])
+    if key == "minutes":
+        return sum(c.shift.work_minutes for c in cands)
+    if key == "weekends":
+        return len(m.period.saturdays())
+    return len(cands)

@@ -54,9 +54,11 @@ def read_grid(table: Table) -> list[GridCell] | None:
         if not dates:
             continue
         cells: list[GridCell] = []
+        expected = table.raw_rows[at][0] + 1
         for row_number, row in table.raw_rows[at + 1 :]:
-            if name_col >= len(row) or is_blank(row[name_col]):
+            if row_number != expected or name_col >= len(row) or is_blank(row[name_col]):
                 break  # the grid ends at the first row with no doctor (the key follows)
+            expected += 1
             if unreadable(row[name_col]) is not None:
                 continue
             doctor = text(row[name_col])

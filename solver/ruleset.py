@@ -24,6 +24,7 @@ class Definitions:
     long_evening_ends_after: int
     long_evening_starts_before: int | None
     weekend_hours_window: tuple[str, str]
+    oncall_ends_rest: bool = True  # an on-call period inside the rest after a run ends it
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class PayRules:
     finish_window: tuple[int, int] | None
     weekend_bands: tuple[tuple[int, float], ...]
     source: str
+    weeks_per_year: float = 52.143  # turning an hourly figure (a locum's rate) into a year
 
 
 @dataclass(frozen=True)
@@ -107,11 +109,13 @@ def load_rule_set(rule_set: str) -> RuleSet:
         long_evening_ends_after=hhmm(d["long_evening_ends_after"]),
         long_evening_starts_before=hhmm(starts_before) if starts_before else None,
         weekend_hours_window=(d["weekend_hours_window"][0], d["weekend_hours_window"][1]),
+        oncall_ends_rest=bool(d.get("oncall_ends_rest", True)),
     )
     pay = PayRules(
         on_call_allowance_fraction=float(p["on_call_allowance_fraction"]),
         ltft_allowance=float(p["ltft_allowance"]),
         full_time_hours=float(p["full_time_hours"]),
+        weeks_per_year=float(p.get("weeks_per_year", 52.143)),
         night_rate=float(p["night_rate"]),
         night_window=_window(p["night_window"]),
         whole_shift_start=_window(p["whole_shift_start"]),

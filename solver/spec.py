@@ -95,9 +95,13 @@ class FixedDuty(_Frozen):
 
 
 class SolveSettings(_Frozen):
+    """`time_limit` is wall-clock seconds of solving (the default), or deterministic
+    seconds where `reproducible` (README: Time and reproducibility)."""
+
     time_limit: float = Field(default=60.0, gt=0)
     seed: int = 0
     workers: int = Field(default=2, ge=1)
+    reproducible: bool = False
 
 
 class Fairness(_Frozen):

@@ -354,8 +354,10 @@ def test_same_seed_and_workers_give_the_same_rota() -> None:
         repeats=True,
         time_limit=2.0,
     )
+    spec = spec.model_copy(update={"solve": spec.solve.model_copy(update={"reproducible": True})})
     a = solve(spec)
     b = solve(spec)
+    assert a.reproducible and b.reproducible
     assert a.rota is not None and b.rota is not None
     key = sorted((d.doctor, d.start, d.shift) for d in a.rota.duties)
     assert key == sorted((d.doctor, d.start, d.shift) for d in b.rota.duties)

@@ -51,7 +51,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[st
 
 def test_build_writes_a_rota_that_check_passes(built: tuple[Path, Path, dict[str, Any]]) -> None:
     _, out, js = built
-    assert list(js) == ["status", "cost", "bound", "gap", "seconds", "output"]
+    assert list(js) == ["status", "cost", "bound", "gap", "seconds", "output", "gaps", "gap_cost"]
     assert js["status"] in ("OPTIMAL", "FEASIBLE") and js["output"] == str(out)
     result = RUNNER.invoke(app, ["check", str(out), "--json"])
     assert result.exit_code == 0, result.output
@@ -260,7 +260,13 @@ def test_rules_option_overrides_the_spec(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "seconds"),
-    [("fy1-medicine-spec", 5), ("registrar-oncall-spec", 5), ("large-mixed-spec", 30)],
+    [
+        ("fy1-medicine-spec", 5),
+        ("registrar-oncall-spec", 5),
+        ("large-mixed-spec", 30),
+        ("ed-gaps-spec", 8),
+        ("picu-two-tier-spec", 45),
+    ],
 )
 def test_examples_build_and_pass_check(name: str, seconds: int, tmp_path: Path) -> None:
     out = tmp_path / "rota.xlsx"
@@ -270,7 +276,8 @@ def test_examples_build_and_pass_check(name: str, seconds: int, tmp_path: Path) 
     assert code == 0, output
     result = RUNNER.invoke(app, ["check", str(out), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["breaches"] == []
+    checked = json.loads(result.stdout)
+    assert checked["breaches"] == [] and checked["patterns"] == []
 
 
 def test_ctrl_c_keeps_the_best_compliant_rota(tmp_path: Path) -> None:

@@ -501,9 +501,9 @@ def test_a_signal_at_any_moment_leaves_no_temporary_file(tmp_path: Path) -> None
         assert proc.returncode in (0, 130, 143, -2, -15), stderr
         assert "Traceback" not in stderr
         if proc.returncode == 0:
+            assert out.exists()
+        if out.exists():  # written whole (a signal after writing may still end the process)
             assert run("check", str(out))[0] == 0
-        else:
-            assert not out.exists()
     assert not list(tmp_path.glob(".rota-solve-*"))
 
 
