@@ -76,6 +76,8 @@ class RotaModel:
     assumptions: list[tuple[Any, str]] = field(default_factory=list)
     # how many constraints each rule added: a rule that added none cannot explain anything
     rule_constraints: dict[str, int] = field(default_factory=dict)
+    # fairness kept by priced slack instead of hard bands (fairness.py): a search aid
+    fair_slack: bool = False
     # where gaps are allowed: each need's count of doctors short (priced by gaps.py)
     unfilled: list[tuple[CoverNeed, Any]] = field(default_factory=list)
 

@@ -183,6 +183,33 @@ def _counts(m: RotaModel, doctor: str) -> dict[str, Any]:
     }
 
 
+# Where fairness is kept by penalty (`m.fair_slack`: the search's first-rota aid), a night
+# or weekend outside its band costs this many pence, a minute of hours outside it this many.
+# A rota with no slack keeps every band; its cost is then exactly its pay.
+PENALTY = {"count": 500_000, "minutes": 5_000}
+
+
+def _keep(
+    m: RotaModel,
+    obj: Objective,
+    lhs: Any,
+    sense: str,
+    rhs: Any,
+    unit: int,
+    text: str,
+    cap: int,
+) -> None:
+    """lhs >= rhs or lhs <= rhs: a hard constraint (guarded, so an explanation can name it),
+    or, where the model keeps fairness by penalty, one with a priced slack of at most `cap`
+    (the most the constraint can be missed by: a tight domain keeps the search sharp)."""
+    if not getattr(m, "fair_slack", False):
+        m.guard(m.model.add(lhs >= rhs if sense == ">=" else lhs <= rhs), text)
+        return
+    s = m.model.new_int_var(0, max(0, int(cap)), f"fair_slack[{len(obj.fair_slack)}]")
+    m.model.add(lhs + s >= rhs if sense == ">=" else lhs - s <= rhs)
+    obj.fair_slack.append((s, unit, text))
+
+
 def add_fairness(m: RotaModel, obj: Objective) -> None:
     """The bands as hard constraints (guarded, so an explanation can name them)."""
     if not m.spec.fairness.hard:
@@ -197,12 +224,14 @@ def add_fairness(m: RotaModel, obj: Objective) -> None:
                 continue
             total = sum(items)
             text = _text(doctor, key, lo, hi, weeks)
-            m.guard(m.model.add(total >= lo), text)
-            m.guard(m.model.add(total <= hi), text)
+            unit = PENALTY["minutes" if key == "minutes" else "count"]
+            most = _most(m, doctor, key)
+            _keep(m, obj, total, ">=", lo, unit, text, lo)
+            _keep(m, obj, total, "<=", hi, unit, text, most - hi)
         obj.fairness[doctor] = bounds
     missing = [k for k in KEYS if any(k not in b for b in static.values())]
     for key in missing:
-        _relative(m, key, counted)
+        _relative(m, obj, key, counted)
 
 
 def _text(doctor: str, key: str, lo: int, hi: int, weeks: int) -> str:
@@ -213,7 +242,7 @@ def _text(doctor: str, key: str, lo: int, hi: int, weeks: int) -> str:
     return f"fairness: {doctor}'s {key} within {lo}..{hi}"
 
 
-def _relative(m: RotaModel, key: str, counted: dict[str, dict[str, Any]]) -> None:
+def _relative(m: RotaModel, obj: Objective, key: str, counted: dict[str, dict[str, Any]]) -> None:
     """Shares of what the tier works. For a tier with weights w_d (total W) and counts c_d
     (total C), an integer `a` holds the tier's count per WTE, in units of 1/K of a count
     (K = 100 for nights and weekends, 1 for minutes): W a <= K C <= W a + W. Each doctor then
@@ -247,7 +276,8 @@ def _relative(m: RotaModel, key: str, counted: dict[str, dict[str, Any]]) -> Non
             scale = math.lcm(scale, (k * band_of(d)).denominator)
         big_w = int(total_w * scale)
         most = sum(_most(m, d, key) for d in docs)
-        a = m.model.new_int_var(0, math.ceil(k * most / total_w) + 1, f"per_wte[{key}|{root}]")
+        a_most = math.ceil(k * most / total_w) + 1
+        a = m.model.new_int_var(0, a_most, f"per_wte[{key}|{root}]")
         c_total = sum(sum(counted[d][key]) for d in docs)
         m.model.add(big_w * a <= k * scale * c_total)
         m.model.add(k * scale * c_total <= big_w * a + big_w)
@@ -257,8 +287,12 @@ def _relative(m: RotaModel, key: str, counted: dict[str, dict[str, Any]]) -> Non
             c_d = sum(counted[d][key])
             text = f"fairness: {d}'s {'hours' if key == 'minutes' else key} within the band of"
             text += " their share of the tier's"
-            m.guard(m.model.add(k * scale * c_d > small_w * a - slack), text)
-            m.guard(m.model.add(k * scale * c_d < small_w * (a + 1) + slack), text)
+            unit = max(1, PENALTY["minutes" if key == "minutes" else "count"] // (k * scale))
+            top = k * scale * _most(m, d, key)
+            _keep(
+                m, obj, k * scale * c_d, ">=", small_w * a - slack + 1, unit, text, small_w * a_most
+            )
+            _keep(m, obj, k * scale * c_d, "<=", small_w * (a + 1) + slack - 1, unit, text, top)
 
 
 def _most(m: RotaModel, doctor: str, key: str) -> int:

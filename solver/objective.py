@@ -44,5 +44,5 @@ def add_objective(m: RotaModel, *, fairness: bool = True, cuts: bool = True) -> 
     add_gap_terms(m, obj)
     if fairness:
         add_fairness(m, obj)
-    m.model.minimize(obj.pay_expr() + obj.penalty_expr() + obj.gap_expr())
+    m.model.minimize(obj.pay_expr() + obj.penalty_expr() + obj.gap_expr() + obj.fair_slack_expr())
     return obj

@@ -37,12 +37,16 @@ class Objective:
     requests: list[tuple[Any, int, Any]] = field(default_factory=list)  # (request, pence, unmet)
     fairness: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     gaps: list[tuple[Any, int, Any]] = field(default_factory=list)  # (need, pence each, unfilled)
+    fair_slack: list[tuple[Any, int, str]] = field(default_factory=list)  # (slack, pence, what)
 
     def pay_expr(self) -> Any:
         return sum(v for terms in self.pay.values() for v in terms.values())
 
     def penalty_expr(self) -> Any:
         return sum(pence * unmet for _, pence, unmet in self.requests)
+
+    def fair_slack_expr(self) -> Any:
+        return sum(unit * s for s, unit, _ in self.fair_slack)
 
     def gap_expr(self) -> Any:
         return sum(pence * unfilled for _, pence, unfilled in self.gaps)
