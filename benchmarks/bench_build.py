@@ -9,7 +9,8 @@
 
 Each run records, as JSON lines: seconds to the first compliant rota, its cost, the final
 status, cost, bound and gap, wall seconds, and the model's size. The solver's settings are
-those `build` uses (solver/solver_settings.toml); the time limit is deterministic.
+those `build` uses (solver/solver_settings.toml); the time limit is wall-clock, as `build`'s
+default (the patterns and fairness per WTE are on, as a spec's defaults).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 
@@ -61,12 +62,13 @@ def _positive_number(value: object) -> float:
     return x
 
 
-def _ranged(
-    parse: Callable[[object], float], lo: float, hi: float, what: str
-) -> Callable[[object], float]:
+N = TypeVar("N", int, float)
+
+
+def _ranged(parse: Callable[[object], N], lo: float, hi: float, what: str) -> Callable[[object], N]:
     """A parser that also refuses values outside lo..hi, saying what is allowed."""
 
-    def check(value: object) -> float:
+    def check(value: object) -> N:
         x = parse(value)
         if not lo <= x <= hi:
             raise ValueError(f"{value!r} is out of range: {what}")
@@ -76,13 +78,7 @@ def _ranged(
 
 
 def _ranged_int(lo: int, hi: int, what: str) -> Callable[[object], int]:
-    def check(value: object) -> int:
-        n = parse_int(value)
-        if not lo <= n <= hi:
-            raise ValueError(f"{value!r} is out of range: {what}")
-        return n
-
-    return check
+    return _ranged(parse_int, lo, hi, what)
 
 
 def _gaps(value: object) -> bool:

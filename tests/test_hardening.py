@@ -619,30 +619,6 @@ def test_capacity_counts_ltft(tmp_path: Path) -> None:
     assert found and "LTFT pro rata" in found[0].text and "240.0 h" in found[0].text
 
 
-def test_only_rules_that_constrain_the_spec_are_named(tmp_path: Path) -> None:
-    doctors = [[f"Dr {c}", "FY1", 1, "no", None, "yes", "yes"] for c in "ABCD"]
-    path = write_spec(
-        tmp_path / "spec.xlsx",
-        doctors=doctors,
-        cover=[["N", "All", 1, None], ["D", "Weekdays", 1, None]],
-        settings={"start_date": "2026-08-03", "weeks": 2, "fairness": "soft"},
-        extra={
-            "Fixed": [
-                ["doctor", "date", "shift"],
-                ["Dr A", "2026-08-03", "N"],
-                ["Dr A", "2026-08-05", "D"],
-            ]
-        },
-    )
-    t0 = time.monotonic()
-    code, output = run("build", str(path), "-o", str(tmp_path / "out.xlsx"), "--json")
-    assert code == 1
-    text = " ".join(json.loads(output)["why"])
-    assert "rest after nights (rest_after_nights" in text
-    assert "oncall" not in text and "on-call" not in text
-    assert time.monotonic() - t0 < 40
-
-
 # -- 15. the terminal report and the command line --------------------------------------------
 
 
