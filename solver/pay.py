@@ -89,7 +89,23 @@ PAY_ELEMENTS = (
     "weekend_allowance",
     "on_call_allowance",
     "ltft_allowance",
+    "flexible_pay_premia",
+    "london_weighting",
 )
+
+
+def fixed_sums(doctor: Doctor, year: PayYear) -> dict[str, int]:
+    """Flexible pay premia and London weighting, pence a year: fixed sums a year at full
+    time, LTFT pro rata (by the LTFT fraction), neither enhanced nor part of any percentage
+    allowance. Neither depends on the rota, so neither moves the build's optimum."""
+    ltft = Fraction(str(doctor.ltft))
+    fpp = Fraction(str(doctor.fpp)) if doctor.fpp else Fraction(0)
+    band = doctor.london_weighting
+    lw = Fraction(str(year.london_weighting[band])) if band else Fraction(0)
+    return {
+        "flexible_pay_premia": round_pence(fpp * 100 * ltft),
+        "london_weighting": round_pence(lw * 100 * ltft),
+    }
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,8 @@ class PayLine:
     weekend_allowance: float | None
     on_call_allowance: float | None
     ltft_allowance: float | None
+    flexible_pay_premia: float | None
+    london_weighting: float | None
     total: float | None
     average_weekly_hours: float
     enhanced_hours: float  # night-enhanced hours per average week
@@ -245,6 +263,7 @@ def doctor_pay(
             on_call=on_call,
             pay=pay,
         )
+        parts.update(fixed_sums(doctor, year))
         money = {k: v / 100 for k, v in parts.items()}
         money["total"] = sum(parts.values()) / 100
     return PayLine(
@@ -256,6 +275,8 @@ def doctor_pay(
         weekend_allowance=money["weekend_allowance"],
         on_call_allowance=money["on_call_allowance"],
         ltft_allowance=money["ltft_allowance"],
+        flexible_pay_premia=money["flexible_pay_premia"],
+        london_weighting=money["london_weighting"],
         total=money["total"],
         average_weekly_hours=round(avg, 2),
         enhanced_hours=round(enhanced_avg, 2),

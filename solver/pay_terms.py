@@ -23,7 +23,13 @@ from ortools.sat.python import cp_model
 from rota_solve.constraints.weekend_frequency import weekend_window
 from rota_solve.solver.clock import DAY
 from rota_solve.solver.cpmodel import Candidate, RotaModel
-from rota_solve.solver.pay import PAY_ELEMENTS, enhanced_minutes, round_pence, weekend_band
+from rota_solve.solver.pay import (
+    PAY_ELEMENTS,
+    enhanced_minutes,
+    fixed_sums,
+    round_pence,
+    weekend_band,
+)
 from rota_solve.solver.ruleset import PayRules, load_pay_year
 
 ELEMENTS = PAY_ELEMENTS
@@ -152,6 +158,7 @@ def add_pay(
     rate = Fraction(str(pay.night_rate))
     oc_frac = Fraction(str(pay.on_call_allowance_fraction))
     model = m.model
+    year = load_pay_year(m.spec.pay_year)
     for doctor in m.doctors():
         doc = m.spec.doctor(doctor)
         cands = m.candidates.get(doctor, [])
@@ -261,5 +268,8 @@ def add_pay(
         terms["ltft_allowance"] = (
             round_pence(Fraction(str(pay.ltft_allowance)) * 100) if ltft else 0
         )
+        # constants a doctor is paid whatever the rota: they never move the optimum, and
+        # keep the objective equal to the pay calculator's total
+        terms.update(fixed_sums(doc, year))
         obj.pay[doctor] = terms
     return obj

@@ -26,12 +26,17 @@ PAY_COLUMNS = [
     ("weekend_allowance", "Weekend allowance"),
     ("on_call_allowance", "On-call allowance"),
     ("ltft_allowance", "LTFT allowance"),
+    ("flexible_pay_premia", "Flexible pay premia"),
+    ("london_weighting", "London weighting"),
     ("total", "Total"),
     ("average_weekly_hours", "Avg weekly hours"),
     ("enhanced_hours", "Enhanced h/week"),
     ("weekend_frequency", "Weekends"),
     ("salary_basis", "Salary basis"),
 ]
+
+
+MONEY_END = [k for k, _ in PAY_COLUMNS].index("total") + 1  # the money columns end here
 
 
 def _money(x: float | None) -> str:
@@ -123,7 +128,7 @@ def print_pay(result: CheckResult, console: Console) -> None:
             [
                 line.doctor,
                 line.grade or "-",
-                *[_money(d[k]) for k, _ in PAY_COLUMNS[2:9]],
+                *[_money(d[k]) for k, _ in PAY_COLUMNS[2:MONEY_END]],
                 f"{line.average_weekly_hours:.2f}",
                 f"{line.enhanced_hours:.2f}",
                 line.weekend_frequency,
@@ -200,7 +205,7 @@ def add_pay_sheet(wb: Workbook, result: CheckResult) -> None:
     for line in result.pay:
         d = line.as_dict()
         ws.append([d[k] for k, _ in PAY_COLUMNS])
-        for col in range(3, 10):
+        for col in range(3, MONEY_END + 1):
             ws.cell(ws.max_row, col).number_format = "£#,##0.00"
     autosize(ws)
 

@@ -25,6 +25,8 @@ class Doctor:
     days_off: tuple[int, ...] = ()  # recurring non-working weekdays (0 = Monday), LTFT
     start: date | None = None  # joins the rota on this day (a changeover), else from the start
     end: date | None = None  # last day on the rota, else to the end
+    fpp: float | None = None  # flexible pay premia, GBP a year at full time
+    london_weighting: str | None = None  # inner, inner resident, outer, fringe
 
     def present(self, day: date) -> bool:
         """On the rota that day (between its `from` and `to` dates)."""

@@ -114,6 +114,25 @@ def parse_days_off(value: object) -> tuple[int, ...]:
     return days
 
 
+LONDON_BANDS = ("inner", "inner resident", "outer", "fringe")
+
+
+def parse_fpp(value: object) -> float:
+    x = parse_number(value, "pounds a year")
+    if x < 0:
+        raise ValueError(f"{value!r} is negative: fpp is the premium in £ a year, 0 or more")
+    return x
+
+
+def parse_london(value: object) -> str:
+    band = " ".join(text(value).lower().split())
+    if band not in LONDON_BANDS:
+        raise ValueError(
+            f"{text(value)!r} is not a band: write {', '.join(LONDON_BANDS)}, or blank"
+        )
+    return band
+
+
 def read_doctors(table: Table) -> dict[str, Doctor]:
     table.require("doctor")
     doctors: dict[str, Doctor] = {}
@@ -137,6 +156,8 @@ def read_doctors(table: Table) -> dict[str, Doctor]:
             days_off=row.get("days_off", parse_days_off, default=()) or (),
             start=first,
             end=last,
+            fpp=row.get("fpp", parse_fpp),
+            london_weighting=row.get("london_weighting", parse_london),
         )
     return doctors
 

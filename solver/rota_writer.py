@@ -51,6 +51,8 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
             "days_off",
             "from",
             "to",
+            "fpp",
+            "london_weighting",
         ],
         freeze=True,
     )
@@ -67,6 +69,8 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
                 ", ".join(DAYS[d] for d in doc.days_off) or None,
                 doc.start,
                 doc.end,
+                doc.fpp,
+                doc.london_weighting,
             ]
         )
         for col in (9, 10):

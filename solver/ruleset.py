@@ -7,7 +7,7 @@ pay circular is one new file."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -66,6 +66,7 @@ class PayYear:
     source: str
     nodal_points: dict[str, float]
     grades: dict[str, str]
+    london_weighting: dict[str, float] = field(default_factory=dict)  # band -> GBP a year
 
     def salary(self, grade: str) -> float | None:
         point = self.grades.get(grade)
@@ -150,4 +151,7 @@ def load_pay_year(year: str) -> PayYear:
         source=data["source"],
         nodal_points={k: float(v) for k, v in data["nodal_points"].items()},
         grades=dict(data["grades"]),
+        london_weighting={
+            k: float(v) for k, v in data.get("london_weighting", {}).items() if k != "source"
+        },
     )

@@ -93,7 +93,8 @@ def test_report_workbook_agrees_with_json(tmp_path: Path) -> None:
     want = [(b["doctor"], b["rule"], b["start"], b["value"]) for b in found]
     assert got == want
     pay = list(wb["Pay"].iter_rows(values_only=True))
-    totals = {r[0]: r[8] for r in pay[1:]}
+    at = pay[0].index("total")
+    totals = {r[0]: r[at] for r in pay[1:]}
     assert totals == {p["doctor"]: p["total"] for p in out["pay"]}
 
 
