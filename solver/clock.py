@@ -10,6 +10,16 @@ HOUR = 60
 DAY = 24 * HOUR
 WEEK = 7 * DAY
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# day names people type, lower case -> weekday index (0 = Monday): Mon or Monday
+DAY_NAMES = {
+    **{d.lower(): i for i, d in enumerate(WEEKDAYS)},
+    **{
+        d.lower(): i
+        for i, d in enumerate(
+            ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        )
+    },
+}
 
 
 def hhmm(text: str) -> int:

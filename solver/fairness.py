@@ -43,17 +43,7 @@ def weights(m: RotaModel) -> dict[str, Fraction]:
 
 def presence(m: RotaModel) -> dict[str, Fraction]:
     """The fraction of the period each doctor is on the rota (from/to), leave included."""
-    out = {}
-    for d in m.spec.doctors:
-        days = sum(1 for i in range(m.days) if d.present(m.period.start + _days(i)))
-        out[d.name] = Fraction(days, m.days)
-    return out
-
-
-def _days(n: int) -> Any:
-    from datetime import timedelta
-
-    return timedelta(days=n)
+    return {d.name: Fraction(m.spec.present_days(d.name), m.days) for d in m.spec.doctors}
 
 
 def _tiers(m: RotaModel, needs: list[tuple[CoverNeed, list[str]]]) -> dict[str, str]:

@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from rota_solve.solver.clock import DAY_NAMES
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.grid import grid_disagreements
 from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Patterns, Period, Rota
@@ -91,24 +92,13 @@ def parse_salary(value: object) -> float:
     return x
 
 
-WEEKDAY_NAMES = {
-    **{d.lower(): i for i, d in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))},
-    **{
-        d.lower(): i
-        for i, d in enumerate(
-            ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-        )
-    },
-}
-
-
 def parse_days_off(value: object) -> tuple[int, ...]:
     """`Wed` or `Wed, Fri`: recurring non-working weekdays."""
     names = [p.strip().lower() for p in text(value).replace(";", ",").split(",") if p.strip()]
-    bad = [n for n in names if n not in WEEKDAY_NAMES]
+    bad = [n for n in names if n not in DAY_NAMES]
     if bad or not names:
         raise ValueError(f"{text(value)!r} is not a list of days: write e.g. Wed or Wed, Fri")
-    days = tuple(sorted({WEEKDAY_NAMES[n] for n in names}))
+    days = tuple(sorted({DAY_NAMES[n] for n in names}))
     if len(days) > 4:
         raise ValueError(f"{text(value)!r} leaves fewer than 3 working days a week")
     return days

@@ -7,10 +7,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from rota_solve.solver.clock import WEEKDAYS
 from rota_solve.solver.rota import Rota
 from rota_solve.solver.sheets import append_header, atomic_path, autosize
-
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def rota_sheets(wb: Workbook, rota: Rota) -> None:
@@ -66,7 +65,7 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
                 doc.basic_salary,
                 "yes" if doc.nights else "no",
                 "yes" if doc.on_call else "no",
-                ", ".join(DAYS[d] for d in doc.days_off) or None,
+                ", ".join(WEEKDAYS[d] for d in doc.days_off) or None,
                 doc.start,
                 doc.end,
                 doc.fpp,

@@ -267,7 +267,8 @@ def solve(
     # rotas that miss a band on its way to fair ones (the PICU example: no rota from the
     # strict model in 60 s, a fair one from this). Only a rota with no slack is returned, so
     # the bands hold exactly; the bound stays valid, since a fair rota costs the same in
-    # both models.
+    # both models. The slack model keeps hard only what the bands imply (the pay terms'
+    # hours caps, the cuts), so its INFEASIBLE also proves that no fair rota exists.
     both = fair and spec.fairness.hard
     share = float(solver_settings().get("fairness", {}).get("strict_share", 0.5))
     if spec.solve.reproducible:  # deterministic: the strict model gets its share outright
@@ -283,16 +284,33 @@ def solve(
         signals=signals,
         give_up=give_up,
     )
+    spent = 0.0
+
+    def used(r: _Search) -> float:
+        return float(r.solver.deterministic_time if spec.solve.reproducible else r.solver.wall_time)
+
     if both and run.status == cp_model.UNKNOWN and run.why in ("time limit", "gave up"):
-        used = run.solver.deterministic_time if spec.solve.reproducible else run.solver.wall_time
+        spent = used(run)
         run = _search(
             spec,
             fair=fair,
             slack=True,
-            time_limit=max(1.0, limit - used),
+            time_limit=max(1.0, limit - spent),
             on_progress=on_progress,
             signals=signals,
         )
+        # the slack model's optimum still misses a band: the strict model decides, with
+        # the time left (a fair rota dearer than the penalty, or proof that none exists)
+        if run.status == cp_model.OPTIMAL and _missed(run) and run.why == "time limit":
+            spent += used(run)
+            run = _search(
+                spec,
+                fair=fair,
+                slack=False,
+                time_limit=max(1.0, limit - spent),
+                on_progress=None,
+                signals=signals,
+            )
     m, obj, solver, status, why = run.m, run.obj, run.solver, run.status, run.why
     seconds = time.monotonic() - t0
     name = solver.status_name(status)
@@ -308,7 +326,7 @@ def solve(
         if status == cp_model.UNKNOWN:
             result.stopped = f"{why}, before any rota was found"
         return result
-    missed = [text for s_, _, text in obj.fair_slack if solver.value(s_) > 0]
+    missed = _missed(run)
     if missed:  # the best rota found is compliant but not fair: not a rota to return
         result.status = "UNKNOWN"
         result.stopped = (

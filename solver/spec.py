@@ -161,7 +161,6 @@ class Spec(_Frozen):
     def share_days(self, doctor: str) -> int:
         """Days the doctor is on the rota and not on leave, for their fair share: a
         `non-working day` leave row and `days_off` do not cut it (LTFT already does)."""
-        doc = self.doctor(doctor)
         away: set[int] = set()
         for lv in self.leave:
             if lv.doctor != doctor or lv.type == "non-working day":
@@ -170,11 +169,17 @@ class Spec(_Frozen):
             while day <= lv.last:
                 away.add(self.period.day_index(day))
                 day += timedelta(days=1)
-        return sum(
-            1
-            for i in range(self.period.days)
-            if i not in away and doc.present(self.period.start + timedelta(days=i))
-        )
+        return sum(1 for i in self._present(doctor) if i not in away)
+
+    def present_days(self, doctor: str) -> int:
+        """Days the doctor is on the rota (their `from`/`to`), leave included."""
+        return len(self._present(doctor))
+
+    def _present(self, doctor: str) -> list[int]:
+        doc = self.doctor(doctor)
+        return [
+            i for i in range(self.period.days) if doc.present(self.period.start + timedelta(days=i))
+        ]
 
     @property
     def exact_demand(self) -> bool:

@@ -16,7 +16,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from rota_solve.constraints.night_shift_avoidance import dodges_night_enhancement
-from rota_solve.solver.clock import DAY, WEEKDAYS, window_overlap
+from rota_solve.solver.clock import DAY, DAY_NAMES, window_overlap
 from rota_solve.solver.eligibility import Eligibility
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.rota import CONTRACT_GRADES, Period
@@ -198,17 +198,6 @@ def read_shifts(table: Table, rules: str) -> list[ShiftType]:
             "has no shifts: add one row per shift type", file=table.file, sheet=table.sheet
         )
     return out
-
-
-DAY_NAMES = {name.lower(): i for i, name in enumerate(WEEKDAYS)}
-DAY_NAMES.update(
-    {
-        n.lower(): i
-        for i, n in enumerate(
-            ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-        )
-    }
-)
 
 
 def _cover_days(value: object, period: Period) -> tuple[int, list[int]]:

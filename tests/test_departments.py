@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -300,6 +301,19 @@ def _slack_first(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_slack_model_returns_only_fair_rotas(monkeypatch: pytest.MonkeyPatch) -> None:
     _slack_first(monkeypatch)
+    from rota_solve.solver import solve as solve_module
+
+    real_search = solve_module._search
+    runs: list[bool] = []
+
+    def strict_finds_nothing(spec: Any, **kw: Any) -> Any:
+        """The strict model's first run gives up at once; later runs are real."""
+        runs.append(kw["slack"])
+        if runs == [False]:
+            kw["time_limit"] = 0.0001
+        return real_search(spec, **kw)
+
+    monkeypatch.setattr(solve_module, "_search", strict_finds_nothing)
     docs = [Doctor("Dr F", grade="FY1"), Doctor("Dr L", grade="FY1", ltft=0.5)]
     spec = make_spec([D8], {"D": [0, 1, 2, 3, 4]}, docs)
     spec = spec.model_copy(update={"fairness": Fairness(hours_band=6)})
@@ -308,5 +322,10 @@ def test_the_slack_model_returns_only_fair_rotas(monkeypatch: pytest.MonkeyPatch
     assert result.cost == pytest.approx(FY1 + 15_532.40 + 1_000)  # as the strict model
     # with the default band no fair rota exists: the slack model's optimum misses a band,
     # and the strict model proves it
+    assert runs[:2] == [False, True]  # the slack model found it
+    runs.clear()
     result = solve(spec.model_copy(update={"fairness": Fairness()}))
     assert result.status == "INFEASIBLE" and result.rota is None
+    # the slack model proves it itself: the bounds it keeps hard (the pay terms' hours caps
+    # and the cuts) are implied by the bands, so "no rota" there is "no fair rota"
+    assert runs == [False, True]
