@@ -309,8 +309,8 @@ def picu_spec() -> dict[str, list[list[object]]]:
             ["repeats", "no"],
             ["rules", "2019"],
             ["time_limit", 60],
-            # at the default 4 h no rota is found within 60 s on 2 cores (README, benchmarks)
-            ["fair_hours_band", 12],
+            # hours fair to 4 h a week per WTE (the default): the 26 weeks are grown and
+            # improved 8 weeks at a time (solver/construct.py; README, benchmarks)
             ["night_block_min", 2],
             ["whole_weekends", "yes"],
             ["rest_before_nights", "yes"],
@@ -382,12 +382,31 @@ def ed_gaps_spec() -> dict[str, list[list[object]]]:
     }
 
 
+def fy1_scenarios() -> dict[str, list[list[object]]]:
+    """The questions a trust manager asks of the FY1 rota (`rota-solve bench
+    examples/fy1-medicine-spec.xlsx --scenarios examples/fy1-medicine-scenarios.xlsx`)."""
+    return {
+        "Scenarios": [
+            ["scenario", "change", "target", "days", "value", "ltft"],
+            ["nights at 21:00", "shift start", "N", None, "21:00", None],
+            ["nights at 21:00", "shift end", "N", None, "09:30", None],
+            ["2016 rules", "setting", "rules", None, "2016", None],
+            ["two more FY1s", "add doctors", "FY1", None, 2, None],
+            ["Dr Adams at 80 %", "ltft", "Dr Adams", None, 0.8, None],
+            ["fewest FY1s", "fewest doctors", "FY1", None, None, None],
+            ["nights at 19:30", "shift start", "N", None, "19:30", None],
+            ["nights at 19:30", "shift end", "N", None, "08:00", None],
+        ]
+    }
+
+
 def main() -> None:
     write_spec(HERE / "fy1-medicine-spec.xlsx", fy1_spec())
     write_spec(HERE / "registrar-oncall-spec.xlsx", registrar_spec())
     write_spec(HERE / "large-mixed-spec.xlsx", large_spec())
     write_spec(HERE / "picu-two-tier-spec.xlsx", picu_spec())
     write_spec(HERE / "ed-gaps-spec.xlsx", ed_gaps_spec())
+    write_spec(HERE / "fy1-medicine-scenarios.xlsx", fy1_scenarios())
     write_rota_workbook(fy1_rota(), HERE / "fy1-medicine-rota.xlsx")
     write_rota_workbook(breaching_rota(), HERE / "breaching-rota.xlsx")
     print("wrote the examples in", HERE, file=sys.stderr)

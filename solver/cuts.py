@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from rota_solve.constraints.weekend_frequency import weekend_window
+from rota_solve.solver.clock import DAY
 from rota_solve.solver.cpmodel import Candidate, RotaModel
+from rota_solve.solver.eligibility import tiers
 from rota_solve.solver.pay import enhanced_minutes, round_pence, weekend_band
 from rota_solve.solver.pay_terms import (
     Objective,
@@ -51,14 +54,20 @@ def least_minutes(m: RotaModel, doctor: str, lo: int) -> int:
 
 
 def _add_cut(
-    m: RotaModel, obj: Objective, element: str, options: list[list[tuple[int, int]]], needed: int
+    m: RotaModel,
+    obj: Objective,
+    element: str,
+    options: list[list[tuple[int, int]]],
+    needed: int,
+    doctors: list[str] | None = None,
 ) -> int:
-    """Add `sum of every doctor's element >= the knapsack's least cost` (when positive);
-    returns that bound in pence (0 when no cut is added)."""
+    """Add `sum of the doctors' element >= the knapsack's least cost` (every doctor's when
+    `doctors` is None; when positive); returns that bound in pence (0 when no cut is added)."""
     bound = _cheapest_sum(options, needed)
     if bound is None or bound <= 0:
         return 0
-    m.model.add(sum(t[element] for t in obj.pay.values()) >= bound)
+    who = obj.pay if doctors is None else doctors
+    m.model.add(sum(obj.pay[d][element] for d in who) >= bound)
     return bound
 
 
@@ -155,53 +164,112 @@ def night_enhancement_cut(
 def weekend_allowance_cut(
     m: RotaModel, obj: Objective, bounds: dict[str, dict[str, tuple[int, int]]] | None
 ) -> int:
-    """A redundant lower bound on the total weekend allowance, found exactly by a small
-    knapsack over the doctors, and added as one linear cut. Returns the bound (pence).
+    """Redundant lower bounds on the weekend allowance, found exactly by a small knapsack
+    over the doctors of each tier, and added as one linear cut a tier. Returns the sum of
+    the bounds (pence).
 
     Every duty starting on a Saturday or Sunday falls in one allowance weekend of its doctor;
     a doctor holds at most `per_weekend` such duties in one weekend (one a day where min_rest
     makes a day's shifts exclusive) and at most their fair band of weekend duties. The weekend
-    cover must all be held. Each doctor's allowance is the band of their number of weekends,
-    on their basic (for LTFT, the least basic their fair hours allow). The cheapest choice of
-    weekend counts is a valid lower bound that sees what the LP relaxation of the steps
-    cannot: weekends come whole, one doctor at a time."""
+    cover must all be held, each need by the tier that may fill it (doctors linked by the
+    weekend needs they may fill: registrars and SHOs who share no weekend cover are two
+    knapsacks, not one that lets either tier's weekends fall on the other). Each doctor's
+    allowance is the band of their number of weekends, on their basic (for LTFT, the least
+    basic their fair hours allow). The cheapest choice of weekend counts is a valid lower
+    bound that sees what the LP relaxation of the steps cannot: weekends come whole, one
+    doctor at a time."""
     if m.demand != "cover":
         return 0
     pay = m.rule_set.pay
     total_weekends = len(m.period.saturdays())
     if not total_weekends:
         return 0
-    needed = sum(n.doctors for n in m.spec.cover if m.period.weekday(n.day) >= 5)
-    if needed <= 0:
+    weekend_needs = [
+        (n, m.able(n)) for n in m.spec.cover if n.doctors > 0 and m.period.weekday(n.day) >= 5
+    ]
+    weekend_needs = [(n, able) for n, able in weekend_needs if able]
+    if not weekend_needs:
         return 0
-    cap = round(pay.full_time_hours * 60) * m.period.weeks
-    options: list[list[tuple[int, int]]] = []  # per doctor: (duties held, pence)
+    tier = tiers([able for _, able in weekend_needs])
+    needed: dict[str, int] = {}
+    for n, able in weekend_needs:
+        needed[tier[able[0]]] = needed.get(tier[able[0]], 0) + n.doctors
+    members: dict[str, list[str]] = {}
     for doctor in m.doctors():
-        doc = m.spec.doctor(doctor)
-        own = bounds.get(doctor) if bounds else None
-        top = max_allowance_weekends(m, doctor, own)
-        per_weekend = 0
-        for sat in m.period.saturdays():
-            held = 0
-            for day in (sat, sat + 1):
-                cands = m.day_candidates(doctor, day, "any")
-                held += 1 if cands and m.exclusive(cands) else len(cands)
-            per_weekend = max(per_weekend, held)
-        most_duties = top * per_weekend
-        least = 0
-        if per_weekend == 0:
-            options.append([(0, 0)])
+        if doctor in tier:
+            members.setdefault(tier[doctor], []).append(doctor)
+    cap = round(pay.full_time_hours * 60) * m.period.weeks
+    total = 0
+    for root, docs in members.items():
+        options: list[list[tuple[int, int]]] = []  # per doctor: (duties held, pence)
+        for doctor in docs:
+            choice = _weekend_choices(m, doctor, bounds, total_weekends, cap)
+            if not choice:
+                break
+            options.append(choice)
+        else:
+            total += _add_cut(m, obj, "weekend_allowance", options, needed[root], docs)
+    return total
+
+
+def _weekend_choices(
+    m: RotaModel,
+    doctor: str,
+    bounds: dict[str, dict[str, tuple[int, int]]] | None,
+    total_weekends: int,
+    cap: int,
+) -> list[tuple[int, int]]:
+    """A doctor's (weekend duties held, least allowance in pence) for each number of
+    allowance weekends they may have."""
+    pay = m.rule_set.pay
+    doc = m.spec.doctor(doctor)
+    own = bounds.get(doctor) if bounds else None
+    top = max_allowance_weekends(m, doctor, own)
+    per_weekend = 0
+    for sat in m.period.saturdays():
+        held = 0
+        for day in (sat, sat + 1):
+            cands = m.day_candidates(doctor, day, "any")
+            held += 1 if cands and m.exclusive(cands) else len(cands)
+        per_weekend = max(per_weekend, held)
+    if per_weekend == 0:
+        return [(0, 0)]
+    most_duties = top * per_weekend
+    salary_pence = salary_in_pence(m, doctor)
+    basic = Fraction(salary_pence)
+    if doc.ltft < 1:
+        low = least_minutes(m, doctor, own["minutes"][0]) if own and "minutes" in own else 0
+        basic = Fraction(salary_pence * min(low, cap), cap)
+    choice = []
+    for k in range(min(top, least_allowance_weekends(m, doctor, own)), top + 1):
+        pct = Fraction(str(weekend_band(k, total_weekends, pay)))
+        choice.append((min(most_duties, k * per_weekend), round_pence(basic * pct / 100)))
+    return choice
+
+
+def least_allowance_weekends(
+    m: RotaModel, doctor: str, own: dict[str, tuple[int, int]] | None
+) -> int:
+    """The fewest allowance weekends (a duty starting Saturday or Sunday) a doctor can have
+    in a fair rota: with whole weekends, every weekend they work by the hours definition is
+    one, so their fair band's floor of weekends worked holds for allowance weekends too,
+    less the weekends the pattern leaves alone (a one-off period's weekends cut by its start
+    or end). Only where every duty of theirs that starts before a weekend and works into it
+    is a night (a Friday night must be followed by the Saturday's); otherwise 0."""
+    if not m.spec.patterns.whole_weekends or not own or "weekends" not in own:
+        return 0
+    night = m.matches("night")
+    lo, _ = weekend_window(m)
+    for c in m.candidates.get(doctor, []):
+        weekday = m.period.weekday(c.day)
+        if weekday >= 5:
             continue
-        salary_pence = salary_in_pence(m, doctor)
-        basic = Fraction(salary_pence)
-        if doc.ltft < 1:
-            low = least_minutes(m, doctor, own["minutes"][0]) if own and "minutes" in own else 0
-            basic = Fraction(salary_pence * min(low, cap), cap)
-        choice = []
-        for k in range(least, top + 1):
-            pct = Fraction(str(weekend_band(k, total_weekends, pay)))
-            choice.append((min(most_duties, k * per_weekend), round_pence(basic * pct / 100)))
-        if not choice:
+        saturday = c.day + 5 - weekday
+        if c.item.end > saturday * DAY + lo and not night(c.item):
             return 0
-        options.append(choice)
-    return _add_cut(m, obj, "weekend_allowance", options, needed)
+    cut = 0
+    if not m.period.repeats:
+        cut = sum(1 for sat in m.period.saturdays() if not (sat >= 0 and sat + 1 < m.days))
+        if m.period.weekday(m.days - 1) == 4:  # ends on a Friday: its night's weekend is out
+            cut += 1
+    return max(0, own["weekends"][0] - cut)

@@ -78,3 +78,24 @@ class Eligibility:
             for d in self.spec.doctors
             if fills(need, d.grade) and self.eligible(d.name, need.day, shift)
         ]
+
+
+def tiers(groups: list[list[str]]) -> dict[str, str]:
+    """doctor -> a tier's root doctor, linking the doctors of each group (those who may fill
+    the same need): doctors in one tier can stand in for one another, through a chain of
+    needs; doctors in different tiers share no cover."""
+    parent: dict[str, str] = {}
+
+    def root(d: str) -> str:
+        parent.setdefault(d, d)
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for group in groups:
+        for d in group:
+            root(d)
+        for d in group[1:]:
+            parent[root(d)] = root(group[0])
+    return {d: root(d) for d in parent}

@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from rota_solve.constraints.weekend_frequency import weekend_flags
 from rota_solve.solver.cpmodel import RotaModel
+from rota_solve.solver.eligibility import tiers
 from rota_solve.solver.pay_terms import Objective
 from rota_solve.solver.spec import CoverNeed
 
@@ -48,21 +50,7 @@ def presence(m: RotaModel) -> dict[str, Fraction]:
 
 def _tiers(m: RotaModel, needs: list[tuple[CoverNeed, list[str]]]) -> dict[str, str]:
     """doctor -> tier root, linking the doctors who may fill the same need."""
-    parent: dict[str, str] = {}
-
-    def root(d: str) -> str:
-        parent.setdefault(d, d)
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
-
-    for _, able in needs:
-        for d in able:
-            root(d)
-        for d in able[1:]:
-            parent[root(d)] = root(able[0])
-    return {d: root(d) for d in parent}
+    return tiers([able for _, able in needs])
 
 
 def _needs(m: RotaModel, which: str) -> list[tuple[CoverNeed, list[str]]]:
@@ -232,14 +220,22 @@ def _text(doctor: str, key: str, lo: int, hi: int, weeks: int) -> str:
     return f"fairness: {doctor}'s {key} within {lo}..{hi}"
 
 
-def _relative(m: RotaModel, obj: Objective, key: str, counted: dict[str, dict[str, Any]]) -> None:
-    """Shares of what the tier works. For a tier with weights w_d (total W) and counts c_d
-    (total C), an integer `a` holds the tier's count per WTE, in units of 1/K of a count
-    (K = 100 for nights and weekends, 1 for minutes): W a <= K C <= W a + W. Each doctor then
-    keeps w_d a / K - b_d - 1 < c_d < w_d (a + 1) / K + b_d + 1: their share within the band,
-    floor and ceiling as for fixed shares, give or take a's rounding. One variable per tier
-    keeps each doctor's constraint on their own count (far easier for the solver than every
-    doctor against the whole tier's sum)."""
+@dataclass(frozen=True)
+class _Tier:
+    """One tier's relative-fairness integers for a measure (see `_relative`): the doctor's
+    count c_d in units scaled by K x scale keeps small_w[d] a - slack[d] + 1 <= K scale c_d
+    <= small_w[d] (a + 1) + slack[d] - 1, with big_w a <= K scale C <= big_w a + big_w."""
+
+    docs: list[str]
+    k: int
+    scale: int
+    big_w: int
+    a_most: int
+    small_w: dict[str, int]
+    slack: dict[str, int]
+
+
+def _relative_tiers(m: RotaModel, key: str, counted: dict[str, dict[str, Any]]) -> list[_Tier]:
     f = m.spec.fairness
     w = weights(m)
     here = presence(m)
@@ -255,7 +251,8 @@ def _relative(m: RotaModel, obj: Objective, key: str, counted: dict[str, dict[st
         "minutes": lambda d: _hours_band(m, d, here[d]),
     }[key]
     k = 1 if key == "minutes" else 100
-    for root, docs in members.items():
+    out = []
+    for docs in members.values():
         if len(docs) < 2:
             continue
         total_w = sum((w[d] for d in docs), Fraction(0))
@@ -264,16 +261,37 @@ def _relative(m: RotaModel, obj: Objective, key: str, counted: dict[str, dict[st
         scale = math.lcm(total_w.denominator, *(w[d].denominator for d in docs))
         for d in docs:
             scale = math.lcm(scale, (k * band_of(d)).denominator)
-        big_w = int(total_w * scale)
         most = sum(_most(m, d, key) for d in docs)
-        a_most = math.ceil(k * most / total_w) + 1
-        a = m.model.new_int_var(0, a_most, f"per_wte[{key}|{root}]")
-        c_total = sum(sum(counted[d][key]) for d in docs)
+        out.append(
+            _Tier(
+                docs=docs,
+                k=k,
+                scale=scale,
+                big_w=int(total_w * scale),
+                a_most=math.ceil(k * most / total_w) + 1,
+                small_w={d: int(w[d] * scale) for d in docs},
+                slack={d: int((k * band_of(d) + k) * scale) for d in docs},
+            )
+        )
+    return out
+
+
+def _relative(m: RotaModel, obj: Objective, key: str, counted: dict[str, dict[str, Any]]) -> None:
+    """Shares of what the tier works. For a tier with weights w_d (total W) and counts c_d
+    (total C), an integer `a` holds the tier's count per WTE, in units of 1/K of a count
+    (K = 100 for nights and weekends, 1 for minutes): W a <= K C <= W a + W. Each doctor then
+    keeps w_d a / K - b_d - 1 < c_d < w_d (a + 1) / K + b_d + 1: their share within the band,
+    floor and ceiling as for fixed shares, give or take a's rounding. One variable per tier
+    keeps each doctor's constraint on their own count (far easier for the solver than every
+    doctor against the whole tier's sum)."""
+    for t in _relative_tiers(m, key, counted):
+        k, scale, big_w, a_most = t.k, t.scale, t.big_w, t.a_most
+        a = m.model.new_int_var(0, a_most, f"per_wte[{key}|{t.docs[0]}]")
+        c_total = sum(sum(counted[d][key]) for d in t.docs)
         m.model.add(big_w * a <= k * scale * c_total)
         m.model.add(k * scale * c_total <= big_w * a + big_w)
-        for d in docs:
-            small_w = int(w[d] * scale)
-            slack = int((k * band_of(d) + k) * scale)
+        for d in t.docs:
+            small_w, slack = t.small_w[d], t.slack[d]
             c_d = sum(counted[d][key])
             text = f"fairness: {d}'s {'hours' if key == 'minutes' else key} within the band of"
             text += " their share of the tier's"
@@ -283,6 +301,39 @@ def _relative(m: RotaModel, obj: Objective, key: str, counted: dict[str, dict[st
                 m, obj, k * scale * c_d, ">=", small_w * a - slack + 1, unit, text, small_w * a_most
             )
             _keep(m, obj, k * scale * c_d, "<=", small_w * (a + 1) + slack - 1, unit, text, top)
+
+
+def implied_minutes(m: RotaModel) -> dict[str, tuple[int, int]]:
+    """Where hours fairness is relative (a cover range, or gaps), the least and most worked
+    minutes each doctor's band allows given the least and most the tier can work in all
+    (every need at its minimum, at its maximum): bounds the relative constraints imply, for
+    the pay terms' caps and the cuts. Only for hard fairness with no gaps (a gap lowers
+    the tier's least)."""
+    if m.spec.gaps or not m.spec.fairness.hard:
+        return {}
+    static = fairness_bounds(m)
+    if all("minutes" in b for b in static.values()):
+        return {}
+    counted = {d: {"minutes": _counts(m, d)["minutes"]} for d in m.doctors()}
+    everything = _needs(m, "all")
+    out: dict[str, tuple[int, int]] = {}
+    for t in _relative_tiers(m, "minutes", counted):
+        docs = set(t.docs)
+        least = most = 0
+        for need, able in everything:
+            if not docs.intersection(able):
+                continue
+            minutes = m.spec.shift(need.code).work_minutes
+            least += need.doctors * minutes
+            most += need.upper * minutes
+        unit = t.k * t.scale
+        a_lo = max(0, -(-unit * least // t.big_w) - 1)  # big_w a + big_w >= unit C >= unit least
+        a_hi = min(t.a_most, unit * most // t.big_w)
+        for d in t.docs:
+            lo = -(-(t.small_w[d] * a_lo - t.slack[d] + 1) // unit)
+            hi = (t.small_w[d] * (a_hi + 1) + t.slack[d] - 1) // unit
+            out[d] = (max(0, lo), max(0, hi))
+    return out
 
 
 def _most(m: RotaModel, doctor: str, key: str) -> int:

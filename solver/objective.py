@@ -16,7 +16,7 @@ import math
 
 from rota_solve.solver.cpmodel import RotaModel
 from rota_solve.solver.cuts import add_cuts
-from rota_solve.solver.fairness import add_fairness, fairness_bounds
+from rota_solve.solver.fairness import add_fairness, fairness_bounds, implied_minutes
 from rota_solve.solver.gaps import add_gap_terms
 from rota_solve.solver.pay_terms import Objective, add_pay
 from rota_solve.solver.requests import add_requests
@@ -34,6 +34,8 @@ def add_objective(m: RotaModel, *, fairness: bool = True, cuts: bool = True) -> 
             caps[doc.name] = math.floor(doc.ltft * limit * 60 * m.period.weeks)
     if fairness and m.spec.fairness.hard:
         bounds = fairness_bounds(m)
+        for d, lo_hi in implied_minutes(m).items():  # relative hours bands: what they imply
+            bounds.setdefault(d, {})["minutes"] = lo_hi
         for d, b in bounds.items():
             if "minutes" in b:
                 caps[d] = min(caps.get(d, b["minutes"][1]), b["minutes"][1])

@@ -168,7 +168,11 @@ def add_pay(
         max_t = sum(c.shift.work_minutes for c in cands)
         if max_minutes is not None and doctor in max_minutes:
             max_t = min(max_t, max_minutes[doctor])
-        t = model.new_int_var(0, max_t, f"minutes[{doctor}]")
+        min_t = 0
+        own = bounds.get(doctor, {}) if bounds else {}
+        if "minutes" in own:  # the fair band's floor (hard, or implied by the relative bands)
+            min_t = min(max_t, own["minutes"][0])
+        t = model.new_int_var(min_t, max_t, f"minutes[{doctor}]")
         model.add(t == sum(c.shift.work_minutes * c.var for c in cands))
 
         # minutes over 40 h weeks, x = max(t - cap, 0): paid as additional hours; for LTFT the

@@ -18,6 +18,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from rota_solve.solver.checker import CheckResult, check_rota
+from rota_solve.solver.construct import Key, Plan, applies, first_rota, improve, plan
 from rota_solve.solver.cpmodel import RotaModel
 from rota_solve.solver.gaps import Gap, gap_list
 from rota_solve.solver.objective import Objective, add_objective
@@ -39,6 +40,7 @@ class Progress:
     cost: int | None = None
     bound: int | None = None
     solutions: int = 0
+    stage: str = ""  # what the solver is doing, where it is not yet the whole rota
 
 
 @dataclass
@@ -124,15 +126,23 @@ def configure(solver: cp_model.CpSolver, spec: Spec, *, time_limit: float | None
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
-    def __init__(self, obj: Objective, on_progress: Callable[[Progress], None] | None) -> None:
+    def __init__(
+        self,
+        obj: Objective,
+        on_progress: Callable[[Progress], None] | None,
+        t0: float | None = None,
+    ) -> None:
         super().__init__()
         self.obj = obj
         self.on_progress = on_progress
         self.progress = Progress()
-        self.t0 = time.monotonic()
+        self.t0 = time.monotonic() if t0 is None else t0
+        self.enough = threading.Event()  # set: the first rota from now on ends the search
 
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
+        if self.enough.is_set():
+            self.stop_search()
         self.progress.seconds = time.monotonic() - self.t0
         if self.obj.fair_slack and self.value(self.obj.fair_slack_expr()) > 0:
             return  # compliant, not yet fair: not a rota build would return
@@ -176,6 +186,7 @@ class _Search:
     status: Any
     why: str
     size: dict[str, int]
+    restricted: bool = False  # some days were fixed: its bound is not the whole model's
 
 
 def _search(
@@ -187,18 +198,42 @@ def _search(
     on_progress: Callable[[Progress], None] | None,
     signals: Signals | None,
     give_up: float | None = None,
+    hint: dict[Key, int] | None = None,
+    free: tuple[int, int] | None = None,
+    t0: float | None = None,
+    built: tuple[RotaModel, Objective] | None = None,
+    enough: float | None = None,
 ) -> _Search:
     """Build the model and run CP-SAT once; Ctrl-C and SIGTERM stop the search and keep the
     best rota (signals.py). Handlers run in the main thread only, so the solve runs in a
     thread that the main thread waits for. `give_up`: wall seconds after which a search
-    that has found no rota stops (why = "gave up")."""
-    m = RotaModel(spec, fair_slack=slack).build()
-    obj = add_objective(m, fairness=fair)
-    proto = m.model.proto
+    that has found no rota stops (why = "gave up"). `hint`: values for the model's
+    variables (a variable it does not name is hinted 0), fixed on the days outside `free`
+    (first day, day after the last) where it is given (construct.py). `built`: a model
+    built before, solved as a copy (so it can be solved again with other days fixed).
+    `enough`: wall seconds after which the search ends at its next rota (a soft limit:
+    it goes on to `time_limit` while it has none)."""
+    if built is None:
+        m = RotaModel(spec, fair_slack=slack).build()
+        obj = add_objective(m, fairness=fair)
+        model = m.model
+    else:
+        m, obj = built
+        model = m.model.clone() if hint is not None else m.model
+    if hint is not None:
+        lo, hi = free if free is not None else (0, m.days)
+        for key, var in m.x.items():
+            value = hint.get(key, 0)
+            if lo <= key[1] < hi:
+                model.add_hint(var, value)
+            else:  # fixed: its domain is the one value
+                domain = model.proto.variables[var.index].domain
+                domain[0] = domain[1] = value
+    proto = model.proto
     size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
     solver = cp_model.CpSolver()
     guard = configure(solver, spec, time_limit=time_limit)
-    watcher = _Watcher(obj, on_progress)
+    watcher = _Watcher(obj, on_progress, t0)
     if on_progress is not None:
 
         def bound(value: float) -> None:
@@ -216,18 +251,25 @@ def _search(
             gave_up.set()
             solver.stop_search()
 
-    timer = threading.Timer(give_up, check) if give_up is not None else None
+    def past() -> None:
+        watcher.enough.set()
+        if watcher.progress.solutions:
+            solver.stop_search()
+
+    timers = []
+    if give_up is not None:
+        timers.append(threading.Timer(give_up, check))
+    if enough is not None:
+        timers.append(threading.Timer(enough, past))
     if own:
         sig.__enter__()
     try:
-        if timer is not None:
+        for timer in timers:
             timer.start()
         with sig.during("stop", solver.stop_search):
-            status = (
-                _run(solver, m.model, watcher) if sig.active else solver.solve(m.model, watcher)
-            )
+            status = _run(solver, model, watcher) if sig.active else solver.solve(model, watcher)
     finally:
-        if timer is not None:
+        for timer in timers:
             timer.cancel()
         if own:
             sig.__exit__()
@@ -247,6 +289,106 @@ def _missed(run: _Search) -> list[str]:
     if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return []
     return [text for s_, _, text in run.obj.fair_slack if run.solver.value(s_) > 0]
+
+
+def _values(run: _Search) -> dict[Key, int]:
+    return {k: int(run.solver.value(v)) for k, v in run.m.x.items()}
+
+
+def _grow(
+    spec: Spec,
+    how: Plan,
+    fair: bool,
+    limit: float,
+    t0: float,
+    on_progress: Callable[[Progress], None] | None,
+    signals: Signals | None,
+) -> tuple[_Search | None, float, tuple[RotaModel, Objective] | None]:
+    """A rota for a long period, grown window by window and then improved a window at a
+    time (construct.py), every window a real search of this module. Returns the last run
+    that holds a whole rota (its bound is not the whole model's: some days were fixed), or
+    None; the seconds used (deterministic seconds in reproducible mode); and the whole
+    model, built once, as yet unsolved (solved as copies)."""
+    reproducible = spec.solve.reproducible
+    budget = limit * how.share
+    latest: list[_Search] = []
+
+    def used(r: _Search, began: float) -> float:
+        if reproducible:
+            return float(r.solver.deterministic_time)
+        return time.monotonic() - began  # the windows are many: their models' building counts
+
+    def read(r: _Search, whole: bool) -> dict[Key, int] | None:
+        if r.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        if whole:
+            latest.append(r)
+        return None if r.why.startswith("interrupted") else _values(r)
+
+    def window(
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int
+    ) -> tuple[dict[Key, int] | None, float]:
+        # wall clock: `seconds` is a soft limit, the construction's budget the hard one (a
+        # window with no rota yet borrows from the windows after it)
+        began = time.monotonic()
+        hard = seconds if reproducible else max(seconds, budget - (began - t0))
+        r = _search(
+            sub,
+            fair=fair,
+            slack=False,
+            time_limit=hard,
+            enough=None if reproducible else seconds,
+            on_progress=None,
+            signals=signals,
+            hint=values,
+            free=(fix_before, sub.period.days),
+        )
+        r.restricted = fix_before > 0
+        return read(r, sub is spec), used(r, began)
+
+    def stage(text: str) -> None:
+        if on_progress is not None:
+            on_progress(Progress(seconds=time.monotonic() - t0, stage=text))
+
+    def stopped() -> bool:
+        return signals is not None and signals.received is not None
+
+    values, spent = first_rota(spec, how, budget, window, on_stage=stage, stopped=stopped)
+    if values is None or not latest:
+        return None, spent, None
+    m = RotaModel(spec).build()  # the whole model, built once, solved a window at a time
+    built = (m, add_objective(m, fairness=fair))
+
+    def again(
+        seconds: float, values: dict[Key, int], span: tuple[int, int]
+    ) -> tuple[dict[Key, int] | None, float]:
+        began = time.monotonic()
+        r = _search(
+            spec,
+            fair=fair,
+            slack=False,
+            time_limit=seconds,
+            on_progress=None,
+            signals=signals,
+            hint=values,
+            free=span,
+            built=built,
+        )
+        r.restricted = True
+        return read(r, True), used(r, began)
+
+    # the final search keeps at least its own share of the time
+    keep = limit * max(0.0, 1.0 - how.share - how.improve_share)
+    _, more = improve(
+        values,
+        spec.period.days,
+        how,
+        min(limit * how.improve_share, limit - spent - keep),
+        again,
+        on_stage=stage,
+        stopped=stopped,
+    )
+    return latest[-1], spent + more, built
 
 
 def solve(
@@ -270,27 +412,61 @@ def solve(
     # both models. The slack model keeps hard only what the bands imply (the pay terms'
     # hours caps, the cuts), so its INFEASIBLE also proves that no fair rota exists.
     both = fair and spec.fairness.hard
-    share = float(solver_settings().get("fairness", {}).get("strict_share", 0.5))
-    if spec.solve.reproducible:  # deterministic: the strict model gets its share outright
-        first, give_up = (limit * share if both else limit), None
-    else:  # wall clock: the whole limit, unless it has no rota when its share is up
-        first, give_up = limit, (limit * share if both else None)
-    run = _search(
-        spec,
-        fair=fair,
-        slack=False,
-        time_limit=first,
-        on_progress=on_progress,
-        signals=signals,
-        give_up=give_up,
-    )
-    spent = 0.0
+    conf = solver_settings()
+    share = float(conf.get("fairness", {}).get("strict_share", 0.5))
 
     def used(r: _Search) -> float:
         return float(r.solver.deterministic_time if spec.solve.reproducible else r.solver.wall_time)
 
+    # A long period: a first rota grown a few weeks at a time and improved a window at a
+    # time (construct.py); the full search then starts from it, for the time left.
+    grown: _Search | None = None
+    built: tuple[RotaModel, Objective] | None = None
+    spent = 0.0
+    how = plan(conf)
+    if applies(spec, how):
+        grown, spent, built = _grow(spec, how, fair, limit, t0, on_progress, signals)
+    stopped = signals is not None and signals.received is not None
+    if grown is not None and stopped:
+        run = grown  # Ctrl-C keeps the best rota
+    elif stopped:
+        return BuildResult(
+            spec=spec,
+            status="UNKNOWN",
+            seconds=time.monotonic() - t0,
+            stopped=f"interrupted ({signals.name if signals else ''}), before any rota was found",
+        )
+    elif grown is not None:  # the strict model, from a complete rota, for the time left
+        run = _search(
+            spec,
+            fair=fair,
+            slack=False,
+            time_limit=max(1.0, limit - spent),
+            on_progress=on_progress,
+            signals=signals,
+            hint=_values(grown),
+            t0=t0,
+            built=built,
+        )
+        if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            run = grown  # no time left to see the whole model again: the grown rota stands
+    else:
+        if spec.solve.reproducible:  # deterministic: the strict model gets its share outright
+            first, give_up = (limit * share if both else limit), None
+        else:  # wall clock: the whole limit, unless it has no rota when its share is up
+            first, give_up = limit, (limit * share if both else None)
+        run = _search(
+            spec,
+            fair=fair,
+            slack=False,
+            time_limit=first,
+            on_progress=on_progress,
+            signals=signals,
+            give_up=give_up,
+            t0=t0,
+        )
     if both and run.status == cp_model.UNKNOWN and run.why in ("time limit", "gave up"):
-        spent = used(run)
+        spent += used(run)
         run = _search(
             spec,
             fair=fair,
@@ -298,6 +474,7 @@ def solve(
             time_limit=max(1.0, limit - spent),
             on_progress=on_progress,
             signals=signals,
+            t0=t0,
         )
         # the slack model's optimum still misses a band: the strict model decides, with
         # the time left (a fair rota dearer than the penalty, or proof that none exists)
@@ -314,6 +491,8 @@ def solve(
     m, obj, solver, status, why = run.m, run.obj, run.solver, run.status, run.why
     seconds = time.monotonic() - t0
     name = solver.status_name(status)
+    if run.restricted and status == cp_model.OPTIMAL:  # optimal for its window only
+        name, status = "FEASIBLE", cp_model.FEASIBLE
     result = BuildResult(
         spec=spec,
         status=name,
@@ -366,6 +545,8 @@ def solve(
     result.unfilled = gap_list(spec, short)
     result.unfilled_pence = sum(g.pence for g in result.unfilled)
     result.bound_pence = max(0, int(best_bound) - result.penalty_pence)
+    if run.restricted:  # some days were fixed: no bound on the whole model
+        result.bound_pence = None
     if status == cp_model.OPTIMAL:
         result.bound_pence = result.cost_pence + result.unfilled_pence
     result.check = recheck(rota, result)

@@ -1,0 +1,167 @@
+"""A first rota for long periods, built a few weeks at a time (a rolling horizon).
+
+On a long one-off period with tight fairness (the PICU example: 26 weeks, hours within 4 h a
+week per WTE) CP-SAT finds no rota at all in minutes, while the same rules over 4 or 8 weeks
+are solved in two or three seconds (measured: benchmarks/bench_departments.py). So the rota
+is grown in windows: the first `window_weeks` weeks are solved as a one-off period of their
+own; then the first 2 x `window_weeks`, with the earlier weeks fixed as found (all but the
+last `overlap_days`, re-solved with the new weeks so a run at the seam can change); and so on
+to the whole period. Each window is the real model of its prefix (every rule, the patterns,
+fairness on the prefix's shares, pay as the objective), so each prefix is a compliant, fair,
+cheap rota of its weeks, and the last window is the whole spec: its rota is a complete
+solution of the full model, handed to the full search as its hint (`solve.py`).
+
+Nothing here decides what is returned: a window that finds nothing ends the construction
+(None), and the full search runs as it would without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from rota_solve.solver.spec import Spec
+
+Key = tuple[str, int, str]  # (doctor, day, shift code): a variable of the model
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How the construction is run (solver_settings.toml, [construct])."""
+
+    from_weeks: int  # construct only for periods of at least this many weeks
+    window_weeks: int
+    overlap_days: int
+    share: float  # of the time limit, for all the windows together
+    improve_share: float  # of the time limit, for re-solving windows of the whole rota
+
+
+def plan(conf: dict[str, Any]) -> Plan:
+    c = conf.get("construct", {})
+    return Plan(
+        from_weeks=int(c.get("from_weeks", 16)),
+        window_weeks=int(c.get("window_weeks", 4)),
+        overlap_days=int(c.get("overlap_days", 7)),
+        share=float(c.get("share", 0.5)),
+        improve_share=float(c.get("improve_share", 0.0)),
+    )
+
+
+def applies(spec: Spec, p: Plan) -> bool:
+    return p.window_weeks > 0 and spec.period.weeks >= max(p.from_weeks, 2 * p.window_weeks)
+
+
+def prefix(spec: Spec, weeks: int) -> Spec:
+    """The spec's first `weeks` weeks as a one-off period of their own (the whole spec when
+    `weeks` covers it): cover, leave, fixed duties and requests of those weeks."""
+    if weeks >= spec.period.weeks:
+        return spec
+    days = weeks * 7
+    end = spec.period.start + timedelta(days=days - 1)
+    return spec.model_copy(
+        update={
+            "period": replace(spec.period, weeks=weeks, repeats=False),
+            "cover": [c for c in spec.cover if c.day < days],
+            "leave": [lv for lv in spec.leave if lv.first <= end],
+            "fixed": [f for f in spec.fixed if f.day <= end],
+            "requests": [r for r in spec.requests if r.day <= end],
+            "doctors": [d for d in spec.doctors if d.start is None or d.start <= end],
+        }
+    )
+
+
+def windows(weeks: int, p: Plan) -> list[int]:
+    """The prefix lengths solved in turn, ending with the whole period."""
+    out = list(range(p.window_weeks, weeks, p.window_weeks))
+    return [*out, weeks]
+
+
+# search(prefix spec, seconds, values, fix_before) -> (values or None, seconds used)
+Search = Callable[[Spec, float, dict[Key, int], int], tuple["dict[Key, int] | None", float]]
+
+
+def first_rota(
+    spec: Spec,
+    p: Plan,
+    budget: float,
+    search: Search,
+    on_stage: Callable[[str], None] | None = None,
+    stopped: Callable[[], bool] | None = None,
+) -> tuple[dict[Key, int] | None, float]:
+    """The rota grown window by window, as values of the full model's variables (None when
+    a window finds no rota in its time), and the seconds used. `search(spec, seconds,
+    values, fix_before)` solves one prefix with every variable before day `fix_before`
+    fixed to `values` (the others hinted), and says how many seconds it used (deterministic
+    seconds in reproducible mode, so the windows' limits stay reproducible). Time a window
+    leaves unused goes to the windows after it."""
+    steps = windows(spec.period.weeks, p)
+    values: dict[Key, int] = {}
+    used = 0.0
+    done = 0
+    for i, weeks in enumerate(steps):
+        if stopped is not None and stopped():
+            return None, used
+        if on_stage is not None:
+            on_stage(f"first rota: weeks 1-{weeks} of {spec.period.weeks}")
+        each = max(1.0, (budget - used) / (len(steps) - i))
+        fix_before = max(0, done * 7 - p.overlap_days)
+        found, seconds = search(prefix(spec, weeks), each, values, fix_before)
+        used += seconds
+        if found is None:
+            return None, used
+        values = found
+        done = weeks
+    return values, used
+
+
+# improve(seconds, values, (first day, day after the last)) -> (values or None, seconds used)
+Improve = Callable[[float, dict[Key, int], tuple[int, int]], tuple["dict[Key, int] | None", float]]
+
+
+def spans(days: int, p: Plan) -> list[tuple[int, int]]:
+    """The windows of the whole period re-solved in turn: `window_weeks` wide, each
+    starting half a window after the last, the final one ending with the period."""
+    width = p.window_weeks * 7
+    step = max(7, width // 2 // 7 * 7)
+    out = []
+    start = 0
+    while True:
+        end = min(days, start + width)
+        out.append((max(0, end - width), end))
+        if end >= days:
+            return out
+        start += step
+
+
+def improve(
+    values: dict[Key, int],
+    days: int,
+    p: Plan,
+    budget: float,
+    search: Improve,
+    on_stage: Callable[[str], None] | None = None,
+    stopped: Callable[[], bool] | None = None,
+) -> tuple[dict[Key, int], float]:
+    """The whole rota improved a window at a time: each window re-solved on the full model
+    (every rule, fairness and pay over the whole period) with the rest of the rota fixed,
+    from the rota so far as its hint, so a window's answer is never dearer. CP-SAT's own
+    neighbourhoods rarely move whole runs of weeks between doctors on these models
+    (measured on the PICU example: no improvement in 17 s from the constructed rota);
+    this neighbourhood does. Returns the rota and the seconds used."""
+    used = 0.0
+    todo = spans(days, p)
+    for i, (first, end) in enumerate(todo):
+        if stopped is not None and stopped():
+            break
+        if budget - used < 1.0:
+            break
+        if on_stage is not None:
+            on_stage(f"improving days {first + 1}-{end} of {days}")
+        each = max(1.0, (budget - used) / (len(todo) - i))
+        found, seconds = search(each, values, (first, end))
+        used += seconds
+        if found is not None:
+            values = found
+    return values, used
