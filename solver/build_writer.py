@@ -6,13 +6,15 @@ leave shaded), `Pay`, `Cover`, `Checks`, `Summary`. Written atomically; never ov
 from __future__ import annotations
 
 import platform
-from datetime import timedelta
+from datetime import date, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
 
 from rota_solve.solver.report import add_checks_sheet, add_pay_sheet
 from rota_solve.solver.rota_writer import rota_sheets
@@ -132,6 +134,37 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
     if spec.gaps:
         ws.cell(row + 2, 1, "gap").fill = GAP_FILL
         ws.cell(row + 2, 2, "a duty no doctor could fill: for a locum (Gaps sheet)")
+    print_setup(ws, spec.name, period.start, period.start + timedelta(days=period.days - 1))
+
+
+# printed: a fortnight of days a page beside the doctor and grade columns (landscape A4 at
+# 100 %: 2 x 3.4 cm + 14 x 1.3 cm), the names and the dates repeated on every page
+PRINT_DAYS = 14
+
+
+def print_setup(ws: Worksheet, name: str, first: date, last: date) -> None:
+    """The Rota sheet ready to print and publish: landscape A4, a page break every
+    fortnight, the doctor and grade columns and the two date rows on every page, the rota's
+    name and period as the page title, page numbers at the foot."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.scale = 100
+    ws.print_title_cols = "A:B"
+    ws.print_title_rows = "1:2"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.9
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    days = (last - first).days + 1
+    for day in range(PRINT_DAYS, days, PRINT_DAYS):
+        ws.col_breaks.append(Break(id=day + 2))  # after the day's column (A, B come first)
+    title = f"{name}: {first:%a %d %b %Y} to {last:%a %d %b %Y}"
+    header, footer = ws.oddHeader, ws.oddFooter
+    assert header is not None and footer is not None
+    header.center.text = title.replace("&", "&&")
+    header.center.size = 12
+    header.center.font = "Calibri,Bold"
+    footer.center.text = "Page &P of &N"
+    footer.right.text = "rota-solve"
 
 
 def add_cover_sheet(wb: Workbook, result: BuildResult) -> None:

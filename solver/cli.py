@@ -284,6 +284,8 @@ def _build(
             if deterministic
             else f"{max(0.0, limit - p.seconds):.0f} s left"
         )
+        if p.stage:  # a long period, grown a few weeks at a time: no whole rota yet
+            return f"solving {p.seconds:6.1f} s ({left}) · {p.stage}"
         return (
             f"solving {p.seconds:6.1f} s ({left}) · best {cost} · bound {bound}{gap}"
             " · Ctrl-C keeps the best rota"
@@ -371,6 +373,131 @@ def _no_rota(err: Console, reasons: list[str], as_json: bool, status: str, secon
     err.print("[bold red]No compliant rota[/bold red]:", highlight=False)
     for r in reasons:
         err.print(f"  - {r}", highlight=False, markup=False)
+
+
+@app.command(epilog=EXIT_CODES)
+def bench(
+    spec: Annotated[Path, typer.Argument(help="spec workbook (.xlsx); its Scenarios sheet")],
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(help="a workbook whose Scenarios sheet to run (default: the spec's)"),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="bench workbook to write (default: SPEC-bench.xlsx beside the spec)",
+            show_default=False,
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="a dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster of"
+            " worker processes sized to this machine)"
+        ),
+    ] = None,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=256,
+            help="local worker processes (default: cores / the spec's solver workers)",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            min=0.1,
+            max=86_400,
+            help="deterministic solver seconds for each scenario's build (default: Settings"
+            " time_limit, else 60)",
+        ),
+    ] = None,
+    rotas: Annotated[
+        Path | None,
+        typer.Option(help="a folder to write each scenario's rota workbook into"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the results as JSON")] = False,
+) -> None:
+    """Cost rota designs side by side: the spec as it stands (base) and every scenario of
+    its Scenarios sheet, each a real build (reproducible mode), on a dask cluster."""
+    from rota_solve.solver.bench import run, tasks_for
+    from rota_solve.solver.bench_writer import comparison_rows, proven, write_bench
+    from rota_solve.solver.build_writer import write_build
+    from rota_solve.solver.scenarios import load
+    from rota_solve.solver.sheets import check_output
+    from rota_solve.solver.spec_io import read_spec
+    from rota_solve.solver.workbook import read_workbook
+
+    err = _err()
+    try:
+        target = output or spec.with_name(f"{spec.stem}-bench.xlsx")
+        protect = [spec] + ([scenarios] if scenarios else [])
+        check_output(target, protect=protect)
+        if rotas is not None:
+            if rotas.exists() and not rotas.is_dir():
+                raise InputError(f"--rotas {rotas}: is a file, not a folder")
+            if not rotas.exists() and not rotas.resolve().parent.is_dir():
+                raise InputError(f"--rotas {rotas}: its parent folder does not exist")
+        base = read_spec(spec)
+        found = load(spec, base, scenarios)
+        tasks = tasks_for(base, found, path=spec, tables=read_workbook(spec), time_limit=time_limit)
+    except InputError as exc:
+        _fail(exc)
+        return
+    from rich.live import Live
+
+    show = err.is_terminal and not as_json
+
+    def line(done: int, running: int, left: int, elapsed: float) -> str:
+        return (
+            f"bench: {done} done · {running} running · {left} waiting · {elapsed:.0f} s"
+            f" ({len(tasks)} scenarios)"
+        )
+
+    try:
+        with Live("bench: starting the cluster ...", console=err, transient=True) as live:
+            outcomes = run(
+                tasks,
+                scheduler=scheduler,
+                processes=processes,
+                on_progress=(lambda *a: live.update(line(*a))) if show else None,
+            )
+    except InputError as exc:
+        _fail(exc)
+        return
+    write_bench(outcomes, tasks, target, protect=protect)
+    if rotas is not None:
+        rotas.mkdir(exist_ok=True)
+        for o in outcomes:
+            if o.result is not None:
+                safe = "".join(ch if ch.isalnum() or ch in "-_ " else "_" for ch in o.scenario)
+                write_build(
+                    o.result, rotas / f"{safe.strip() or 'scenario'}-rota.xlsx", spec_path=spec
+                )
+    if as_json:
+        sys.stdout.write(json.dumps({"scenarios": [o.json() for o in outcomes]}) + "\n")
+        raise typer.Exit(0)
+    from rich.table import Table as RichTable
+
+    console = _console()
+    table = RichTable(title=f"Bench: {base.name}", show_lines=False)
+    for col in ("scenario", "status", "pay a year", "change", "difference", "doctors", "note"):
+        table.add_column(col, overflow="fold")
+    for o, row in zip(outcomes, comparison_rows(outcomes), strict=True):
+        cost = "-" if o.cost is None else f"£{o.cost:,.0f}"
+        change = "" if row[4] is None else f"£{row[4]:+,.0f} ({row[5]:+.2f} %)"
+        note = proven(o) or (o.why or "")
+        if o.fewest_note:
+            note = f"{o.fewest_note}; {note}"
+        table.add_row(
+            o.scenario, o.status, cost, change, str(row[6] or ""), str(o.doctors or "-"), note
+        )
+    console.print(table)
+    console.print(f"Written to {target}")
+    raise typer.Exit(0)
 
 
 def main() -> None:

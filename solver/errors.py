@@ -44,3 +44,19 @@ class InputError(Exception):
     def __str__(self) -> str:
         where = self.where()
         return f"{where}: {self.message}" if where else self.message
+
+
+class GuidanceError(InputError):
+    """Input the rostering guidance forbids (a night designed to dodge the enhancement):
+    bad input to `build`; to `bench`, a scenario reported as not permitted, never costed."""
+
+    @classmethod
+    def like(cls, exc: InputError) -> GuidanceError:
+        return cls(
+            exc.message,
+            sheet=exc.sheet,
+            row=exc.row,
+            column=exc.column,
+            file=exc.file,
+            cell=exc.cell,
+        )

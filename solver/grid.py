@@ -2,14 +2,17 @@
 header cell a date), each cell the shift codes worked that day (`build` writes `N`, or
 `D/OC` for two, and `leave` on a leave day).
 
-Today `check` reads duties from `Assignments`; when a workbook also has a `Rota` grid, the
-grid is compared with them so that a grid edited by hand (and the Assignments left as they
-were) is never checked silently in its old form.
+`check` reads the duties from `Assignments` where a workbook has it; then a `Rota` grid is
+compared with them, so that a grid edited by hand (and the Assignments left as they were) is
+never checked silently in its old form. Without `Assignments`, the grid *is* the rota: each
+code is looked up on the `Shifts` sheet (`grid_duties`), a code whose start and end are blank
+is not a duty (OFF, AL, SL, ZD), and a code the Shifts sheet does not have is an error
+naming its cell.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from openpyxl.utils import get_column_letter
@@ -38,9 +41,10 @@ def _as_date(value: object) -> date | None:
     return None
 
 
-def read_grid(table: Table) -> list[GridCell] | None:
+def read_grid(table: Table, off: frozenset[str] = frozenset()) -> list[GridCell] | None:
     """The grid's cells, or None when the sheet is not a grid: no row has a `doctor`
-    heading with dates to its right."""
+    heading with dates to its right. Words that are not duties (NOT_DUTIES, and `off`:
+    lower-case codes the Shifts sheet gives no times) are left out of each cell's codes."""
     for at, (_, values) in enumerate(table.raw_rows):
         keys = [norm(v) if isinstance(v, str) else "" for v in values]
         if "doctor" not in keys:
@@ -67,7 +71,7 @@ def read_grid(table: Table) -> list[GridCell] | None:
                 if unreadable(value) is not None:
                     continue
                 words = [] if is_blank(value) else [w.strip() for w in text(value).split("/")]
-                codes = tuple(sorted(w for w in words if w.lower() not in NOT_DUTIES))
+                codes = tuple(sorted(w for w in words if w.lower() not in NOT_DUTIES | off and w))
                 cells.append(
                     GridCell(doctor, day, codes, f"{get_column_letter(col + 1)}{row_number}")
                 )
@@ -111,3 +115,54 @@ def grid_disagreements(table: Table, duties: list[Duty]) -> str | None:
         f" ({shown}). check reads the Assignments sheet: if the grid was edited, make the same"
         " change on Assignments"
     )
+
+
+def grid_duties(grid: Table, shifts: Table, rules: str) -> list[Duty]:
+    """The duties of a grid rota, each code looked up on the Shifts sheet (as a spec's,
+    read by the spec reader); rows whose start and end are blank name codes that are not
+    duties. An unknown code is an InputError naming its cell."""
+    from rota_solve.solver.errors import InputError
+    from rota_solve.solver.spec_io import read_shifts
+    from rota_solve.solver.workbook import _table
+
+    shifts.require("code", "start", "end")
+    code_at, start_at, end_at = (shifts.columns[k] for k in ("code", "start", "end"))
+    off: set[str] = set()
+    kept = []
+    for number, values in shifts.raw_rows:
+        padded = values + [None] * (max(code_at, start_at, end_at) + 1 - len(values))
+        if number > shifts.header_row and is_blank(padded[start_at]) and is_blank(padded[end_at]):
+            if not is_blank(padded[code_at]):
+                off.add(text(padded[code_at]).lower())
+            continue
+        kept.append((number, values))
+    types = {s.code: s for s in read_shifts(_table(shifts.sheet, shifts.file, kept), rules)}
+    cells = read_grid(grid, frozenset(off))
+    if cells is None:
+        raise InputError(
+            "is not a rota grid: give a row with a `doctor` heading and a date heading for"
+            " each day to its right, then one row per doctor",
+            file=grid.file,
+            sheet=grid.sheet,
+        )
+    duties: list[Duty] = []
+    for c in cells:
+        for code in c.codes:
+            shift = types.get(code)
+            if shift is None:
+                known = ", ".join(sorted(types)) or "none"
+                raise InputError(
+                    f"{code!r} ({c.doctor}, {c.day:%a %Y-%m-%d}) is not a code on the Shifts"
+                    f" sheet (codes: {known}): add it there, with its times, or correct the"
+                    " cell",
+                    file=grid.file,
+                    sheet=grid.sheet,
+                    cell=c.address,
+                )
+            row = int("".join(ch for ch in c.address if ch.isdigit()))
+            duties.append(replace(shift.duty(c.doctor, c.day), row=row))
+    if not duties:
+        raise InputError(
+            "has no duties: the grid's cells are all blank", file=grid.file, sheet=grid.sheet
+        )
+    return duties

@@ -12,7 +12,7 @@ from typing import Any
 
 from rota_solve.solver.clock import DAY_NAMES
 from rota_solve.solver.errors import InputError
-from rota_solve.solver.grid import grid_disagreements
+from rota_solve.solver.grid import grid_disagreements, grid_duties
 from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Patterns, Period, Rota
 from rota_solve.solver.ruleset import (
     available_pay_years,
@@ -293,13 +293,19 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
     doctors_table: Table | None = None
     settings_table: Table | None = None
     grid_table: Table | None = None
+    shifts_table: Table | None = None
+    found: Table | None = None
     if path.suffix.lower() == ".csv":
         assignments = read_csv(path, "Assignments")
     else:
         tables = read_workbook(path)
-        if sheet(tables, "Assignments", path.name, required=False) is None and all(
-            sheet(tables, name, path.name, required=False) is not None
-            for name in ("Shifts", "Cover")
+        if (
+            sheet(tables, "Assignments", path.name, required=False) is None
+            and sheet(tables, "Rota", path.name, required=False) is None
+            and all(
+                sheet(tables, name, path.name, required=False) is not None
+                for name in ("Shifts", "Cover")
+            )
         ):
             raise InputError(
                 "this is a spec workbook (it has Shifts and Cover sheets, no Assignments):"
@@ -307,15 +313,41 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
                 " rota that writes",
                 file=str(path),
             )
-        found = sheet(tables, "Assignments", path.name, required=True)
-        assert found is not None
-        assignments = found
         doctors_table = sheet(tables, "Doctors", path.name, required=False)
         settings_table = sheet(tables, "Settings", path.name, required=False)
         grid_table = sheet(tables, "Rota", path.name, required=False)
+        shifts_table = sheet(tables, "Shifts", path.name, required=False)
+        found = sheet(
+            tables,
+            "Assignments",
+            path.name,
+            required=grid_table is None or shifts_table is None,
+        )
+        if found is None:  # a grid rota: the Rota grid and its Shifts key are the rota
+            assert grid_table is not None and shifts_table is not None
+            assignments, grid_table = grid_table, None
+        else:
+            assignments = found
     doctors = read_doctors(doctors_table) if doctors_table is not None else None
     settings = SettingsSheet(settings_table) if settings_table is not None else None
-    duties = read_duties(assignments, doctors)
+    if path.suffix.lower() != ".csv" and found is None:
+        assert shifts_table is not None
+        grid_rules = overrides.rules or (
+            settings.get("rules", _rule_set, None) if settings is not None else None
+        )
+        duties = grid_duties(assignments, shifts_table, grid_rules or "2019")
+        if doctors is not None:
+            for duty in duties:
+                if duty.doctor not in doctors:
+                    raise InputError(
+                        f"{duty.doctor!r} is on the grid but not on the Doctors sheet: add"
+                        " them there, or correct the name",
+                        file=assignments.file,
+                        sheet=assignments.sheet,
+                        row=duty.row,
+                    )
+    else:
+        duties = read_duties(assignments, doctors)
     if doctors is None:
         doctors = {}
         for duty in duties:
@@ -350,7 +382,7 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
                 file=assignments.file,
                 sheet=assignments.sheet,
                 row=duty.row,
-                column=assignments.display.get("date", "start"),
+                column=assignments.display.get("date", "start") if found is not None else None,
             )
 
     rules = overrides.rules or setting("rules", _rule_set) or "2019"

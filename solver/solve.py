@@ -311,7 +311,19 @@ def _grow(
     model, built once, as yet unsolved (solved as copies)."""
     reproducible = spec.solve.reproducible
     budget = limit * how.share
+    # a window with no rota yet may run on into the improvement's time (without a grown
+    # rota there is nothing to improve), never into the whole model's own share
+    ceiling = limit * (how.share + how.improve_share)
     latest: list[_Search] = []
+    full: list[tuple[RotaModel, Objective]] = []
+
+    def whole() -> tuple[RotaModel, Objective]:
+        """The whole model, built once (the last window and every improvement solve it as
+        copies with other days fixed)."""
+        if not full:
+            m = RotaModel(spec).build()
+            full.append((m, add_objective(m, fairness=fair)))
+        return full[0]
 
     def used(r: _Search, began: float) -> float:
         if reproducible:
@@ -328,10 +340,10 @@ def _grow(
     def window(
         sub: Spec, seconds: float, values: dict[Key, int], fix_before: int
     ) -> tuple[dict[Key, int] | None, float]:
-        # wall clock: `seconds` is a soft limit, the construction's budget the hard one (a
-        # window with no rota yet borrows from the windows after it)
+        # wall clock: `seconds` is a soft limit; a window with no rota yet borrows from the
+        # windows after it, and then from the improvement
         began = time.monotonic()
-        hard = seconds if reproducible else max(seconds, budget - (began - t0))
+        hard = seconds if reproducible else max(seconds, ceiling - (began - t0))
         r = _search(
             sub,
             fair=fair,
@@ -342,6 +354,7 @@ def _grow(
             signals=signals,
             hint=values,
             free=(fix_before, sub.period.days),
+            built=whole() if sub is spec else None,
         )
         r.restricted = fix_before > 0
         return read(r, sub is spec), used(r, began)
@@ -356,8 +369,7 @@ def _grow(
     values, spent = first_rota(spec, how, budget, window, on_stage=stage, stopped=stopped)
     if values is None or not latest:
         return None, spent, None
-    m = RotaModel(spec).build()  # the whole model, built once, solved a window at a time
-    built = (m, add_objective(m, fairness=fair))
+    built = whole()
 
     def again(
         seconds: float, values: dict[Key, int], span: tuple[int, int]

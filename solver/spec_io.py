@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from rota_solve.constraints.night_shift_avoidance import dodges_night_enhancement
 from rota_solve.solver.clock import DAY, DAY_NAMES, window_overlap
 from rota_solve.solver.eligibility import Eligibility
-from rota_solve.solver.errors import InputError
+from rota_solve.solver.errors import GuidanceError, InputError
 from rota_solve.solver.rota import CONTRACT_GRADES, Period
 from rota_solve.solver.rota_io import parse_weeks, read_doctors, read_patterns
 from rota_solve.solver.ruleset import available_pay_years, latest_pay_year, load_rule_set
@@ -42,7 +42,7 @@ from rota_solve.solver.values import (
     parse_time,
     text,
 )
-from rota_solve.solver.workbook import Row, SettingsSheet, Table, read_workbook, sheet
+from rota_solve.solver.workbook import Row, SettingsSheet, Sheets, Table, read_workbook, sheet
 
 # Bounds of the solver settings: a seed is a 32-bit signed integer to CP-SAT; more workers
 # than this only thrash; a time limit over a day is a typo.
@@ -172,12 +172,14 @@ def read_shifts(table: Table, rules: str) -> list[ShiftType]:
                 start, minutes, night, guidance, rs.definitions.night_min_minutes
             )
             if edge is not None:
-                raise row.error(
-                    "start",
-                    f"shift {code} ({start // 60:02d}:{start % 60:02d}, {minutes / 60:g} h, a"
-                    " night) starts just outside the 20:00-00:00 window that earns the"
-                    " whole-shift night enhancement: the rostering guidance prohibits shifts"
-                    f" designed to avoid it. Start it at {edge // 60 % 24:02d}:00 instead",
+                raise GuidanceError.like(
+                    row.error(
+                        "start",
+                        f"shift {code} ({start // 60:02d}:{start % 60:02d}, {minutes / 60:g} h, a"
+                        " night) starts just outside the 20:00-00:00 window that earns the"
+                        " whole-shift night enhancement: the rostering guidance prohibits shifts"
+                        f" designed to avoid it. Start it at {edge // 60 % 24:02d}:00 instead",
+                    )
                 )
         try:
             out.append(
@@ -341,7 +343,12 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
         raise InputError("file not found", file=str(path))
     if path.suffix.lower() != ".xlsx":
         raise InputError("a spec must be an Excel workbook (.xlsx)", file=str(path))
-    tables = read_workbook(path)
+    return spec_from_tables(read_workbook(path), path, rules=rules)
+
+
+def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) -> Spec:
+    """The spec from a workbook's sheets (read_spec; bench reads each scenario's changed
+    sheets through here, so a scenario is validated exactly as a spec is)."""
 
     def need(name: str) -> Table:
         t = sheet(tables, name, path.name, required=True)
@@ -373,6 +380,7 @@ def read_spec(path: Path, *, rules: str | None = None) -> Spec:
         ),
         seed=settings.get("seed", _ranged_int(0, MAX_SEED, f"give 0 to {MAX_SEED:,}"), 0),
         workers=settings.get("workers", _ranged_int(1, MAX_WORKERS, f"give 1 to {MAX_WORKERS}"), 2),
+        reproducible=settings.get("reproducible", parse_bool, False),
     )
     band = _ranged(parse_number, 0, 1000, "a band is 0 or more")
     fairness = Fairness(

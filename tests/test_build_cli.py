@@ -283,3 +283,49 @@ def test_examples_build_and_pass_check(name: str, seconds: int, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     checked = json.loads(result.stdout)
     assert checked["breaches"] == [] and checked["patterns"] == []
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> None:
+    # Printed as a coordinator would print it (LibreOffice headless to PDF): landscape, a
+    # fortnight a page, and every page of the Rota sheet carries the title with the rota's
+    # name and period, and every doctor's name.
+    from pypdf import PdfReader
+
+    out = tmp_path / "rota.xlsx"
+    code, output = build(
+        str(ROOT / "examples" / "fy1-medicine-spec.xlsx"), "-o", str(out), "--time-limit", "3"
+    )
+    assert code == 0, output
+    wb = load_workbook(out)
+    for name in wb.sheetnames[1:]:  # the Rota sheet alone
+        del wb[name]
+    only = tmp_path / "only-rota.xlsx"
+    wb.save(only)
+    proc = subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(only),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = tmp_path / "pdf" / "only-rota.pdf"
+    assert proc.returncode == 0 and pdf.exists(), proc.stdout + proc.stderr
+    pages = PdfReader(pdf).pages
+    assert len(pages) == 4  # 8 weeks, a fortnight a page
+    doctors = [r[0] for r in wb["Rota"].iter_rows(min_row=3, max_row=12, values_only=True)]
+    for page in pages:
+        text = page.extract_text()
+        assert "FY1 general medicine: Wed 05 Aug 2026 to Tue 29 Sep 2026" in text
+        assert all(d in text for d in doctors), text
+    assert pages[0].mediabox.width > pages[0].mediabox.height  # landscape
