@@ -65,7 +65,7 @@ def _interrupted(name: str, code: int) -> None:
     raise typer.Exit(code)
 
 
-def _date(value: str | None) -> date | None:
+def _date(value: str | None, option: str = "--start-date") -> date | None:
     if value is None:
         return None
     from rota_solve.solver.values import parse_date
@@ -73,7 +73,7 @@ def _date(value: str | None) -> date | None:
     try:
         return parse_date(value)
     except ValueError as exc:
-        raise InputError(f"--start-date: {exc}") from None
+        raise InputError(f"{option}: {exc}") from None
 
 
 def _show_version(value: bool) -> None:
@@ -497,6 +497,48 @@ def bench(
         )
     console.print(table)
     console.print(f"Written to {target}")
+    raise typer.Exit(0)
+
+
+@app.command(epilog=EXIT_CODES)
+def export(
+    rota: Annotated[Path, typer.Argument(help="rota workbook (.xlsx) or Assignments table (.csv)")],
+    ical: Annotated[
+        Path | None, typer.Option(help="a folder for one iCalendar (.ics) file per doctor")
+    ] = None,
+    work_schedules: Annotated[
+        Path | None, typer.Option(help="a folder for one work-schedule workbook per doctor")
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(help="repeat a repeating rota's cycle up to this date (YYYY-MM-DD; iCal)"),
+    ] = None,
+) -> None:
+    """Write what is handed to each doctor: calendars and work schedules, from any rota
+    check reads (the same figures as check)."""
+    from rota_solve.solver.checker import check_rota
+    from rota_solve.solver.exports import write_ical, write_work_schedules
+    from rota_solve.solver.rota_io import read_rota
+
+    try:
+        if ical is None and work_schedules is None:
+            raise InputError("nothing to export: give --ical DIR and/or --work-schedules DIR")
+        for folder, option in ((ical, "--ical"), (work_schedules, "--work-schedules")):
+            if folder is not None and folder.exists() and not folder.is_dir():
+                raise InputError(f"{option} {folder}: is a file, not a folder")
+            if folder is not None and not folder.resolve().parent.is_dir():
+                raise InputError(f"{option} {folder}: its parent folder does not exist")
+        end = _date(until, "--until")
+        parsed = read_rota(rota)
+        written = []
+        if ical is not None:
+            written += write_ical(parsed, ical, until=end)
+        if work_schedules is not None:
+            written += write_work_schedules(check_rota(parsed), work_schedules, source=rota)
+    except InputError as exc:
+        _fail(exc)
+        return
+    _console().print(f"Wrote {len(written)} file(s) for {len(parsed.doctors)} doctor(s).")
     raise typer.Exit(0)
 
 
