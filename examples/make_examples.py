@@ -328,6 +328,7 @@ def picu_spec() -> dict[str, list[list[object]]]:
             ["N", "All", 1, reg],
             ["N", "All", 1, sho],
             ["D", "Weekdays", "1-3", None],
+            ["D", "Bank holidays", 0, None],
         ],
         "Doctors": [PICU_DOCTOR_HEAD, *doctors],
         "Leave": [

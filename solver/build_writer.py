@@ -46,6 +46,7 @@ PALETTE = [
 WEEKEND_FILL = PatternFill("solid", fgColor="EDEDED")
 LEAVE_FILL = PatternFill("solid", fgColor="BFBFBF")
 GAP_FILL = PatternFill("solid", fgColor="FF7C80")
+BANK_FILL = PatternFill("solid", fgColor="FFE699")
 _LINE = Side(style="thin", color="D9D9D9")
 THIN = Border(left=_LINE, right=_LINE, top=_LINE, bottom=_LINE)
 
@@ -76,9 +77,14 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
         top.font = BOLD
         bottom = ws.cell(2, day + first, d)
         bottom.number_format = "dd/mm"
+        holiday = d in spec.bank_holidays
         for c in (top, bottom):
             c.alignment = Alignment(horizontal="center")
-            c.fill = WEEKEND_FILL if period.weekday(day) >= 5 else HEADER_FILL
+            c.fill = (
+                BANK_FILL if holiday else WEEKEND_FILL if period.weekday(day) >= 5 else HEADER_FILL
+            )
+        if holiday:
+            top.number_format = '"BH" ddd'  # marked on screen and in print
         ws.column_dimensions[get_column_letter(day + first)].width = 6
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 6
@@ -100,8 +106,11 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
                 cell.fill = colours[codes[0]]
             elif day in leave:
                 cell.fill = LEAVE_FILL
-            elif period.weekday(day) >= 5:
-                cell.fill = WEEKEND_FILL
+            elif (
+                period.weekday(day) >= 5
+                or (period.start + timedelta(days=day)) in spec.bank_holidays
+            ):
+                cell.fill = WEEKEND_FILL if period.weekday(day) >= 5 else BANK_FILL
     ws.freeze_panes = "C3"
     gaps_row = len(spec.doctors) + 4  # after a blank row: the grid of doctors ends there
     if spec.gaps:
@@ -131,6 +140,12 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
     row = key_row + 1 + len(spec.shifts)
     ws.cell(row, 1, "leave").fill = LEAVE_FILL
     ws.cell(row + 1, 1, "Sat/Sun").fill = WEEKEND_FILL
+    if spec.bank_holidays:
+        ws.cell(row + 1, 2).value = None
+        bh = ws.cell(row + 3 if spec.gaps else row + 2, 1, "BH")
+        bh.fill = BANK_FILL
+        names = "; ".join(f"{d:%d/%m} {n}" for d, n in sorted(spec.bank_holidays.items()))
+        ws.cell(bh.row, 2, f"bank holiday: {names}")
     if spec.gaps:
         ws.cell(row + 2, 1, "gap").fill = GAP_FILL
         ws.cell(row + 2, 2, "a duty no doctor could fill: for a locum (Gaps sheet)")

@@ -7,12 +7,13 @@ model but the rule modules' plain checks and the pay calculator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rota_solve.constraints import PATTERNS, RULES, Breach, Context
+from rota_solve.solver.bank_holidays import days_in_lieu, worked_on
 from rota_solve.solver.pay import PayLine, doctor_pay
-from rota_solve.solver.rota import Rota
+from rota_solve.solver.rota import Duty, Rota
 from rota_solve.solver.ruleset import PayYear, RuleSet, load_pay_year, load_rule_set
 
 
@@ -58,7 +59,22 @@ def check_rota(rota: Rota) -> CheckResult:
             patterns.extend(rule.check(ctx))
     patterns.sort(key=lambda b: (b.doctor, order[b.rule], b.start, b.value))
     pay = [
-        doctor_pay(tl.doctor, tl.duties, rota.period, rule_set.pay, year)
+        _lieu(rota, doctor_pay(tl.doctor, tl.duties, rota.period, rule_set.pay, year), tl.duties)
         for tl in ctx.timelines.values()
     ]
     return CheckResult(rota, rule_set, year, breaches, pay, patterns)
+
+
+def _lieu(rota: Rota, line: PayLine, duties: list[Duty]) -> PayLine:
+    """The days off in lieu for the period's bank holidays: every one the doctor is on the
+    rota for (at work, on call or resting; a rota workbook records no leave)."""
+    if not rota.bank_holidays:
+        return line
+    doc = rota.doctors.get(line.doctor)
+    ltft = doc.ltft if doc is not None else 1.0
+    worked = sum(1 for day in rota.bank_holidays if worked_on(duties, day))
+    return replace(
+        line,
+        days_in_lieu=days_in_lieu(len(rota.bank_holidays), ltft),
+        bank_holidays_worked=worked,
+    )

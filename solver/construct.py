@@ -62,9 +62,20 @@ def prefix(spec: Spec, weeks: int) -> Spec:
         return spec
     days = weeks * 7
     end = spec.period.start + timedelta(days=days - 1)
+    f = spec.fairness
     return spec.model_copy(
         update={
             "period": replace(spec.period, weeks=weeks, repeats=False),
+            # a prefix's fair shares are a waypoint, not the answer: one more night and
+            # weekend and 2 h a week more either way, so a window is not boxed in by a
+            # prefix that sits at a band's edge (the whole period keeps the true bands)
+            "fairness": f.model_copy(
+                update={
+                    "nights_band": f.nights_band + 1,
+                    "weekends_band": f.weekends_band + 1,
+                    "hours_band": f.hours_band + 2,
+                }
+            ),
             "cover": [c for c in spec.cover if c.day < days],
             "leave": [lv for lv in spec.leave if lv.first <= end],
             "fixed": [f for f in spec.fixed if f.day <= end],
@@ -109,6 +120,8 @@ def first_rota(
             on_stage(f"first rota: weeks 1-{weeks} of {spec.period.weeks}")
         each = max(1.0, (budget - used) / (len(steps) - i))
         fix_before = max(0, done * 7 - p.overlap_days)
+        if weeks == spec.period.weeks:  # the last window frees a whole window's weeks
+            fix_before = min(fix_before, max(0, (weeks - p.window_weeks) * 7))
         found, seconds = search(prefix(spec, weeks), each, values, fix_before)
         used += seconds
         if found is None and fix_before > 0 and budget - used >= 1.0:

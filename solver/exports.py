@@ -148,7 +148,12 @@ def write_work_schedules(check: CheckResult, outdir: Path, *, source: Path) -> l
             *[(f"{e} (GBP a year)", pay[e]) for e in PAY_ELEMENTS],
             ("total (GBP a year)", line.total),
             ("salary basis", line.salary_basis),
-            ("days off in lieu for bank holidays", "not counted yet (README: Known limits)"),
+            (
+                "bank holidays in the period",
+                ", ".join(f"{d:%a %d %b %Y}" for d in sorted(rota.bank_holidays)) or "none",
+            ),
+            ("bank holidays at work or on call", line.bank_holidays_worked),
+            ("days off in lieu for bank holidays", line.days_in_lieu),
             ("source", str(source)),
         ]
         for k, v in rows:

@@ -132,6 +132,8 @@ class PayLine:
     weekend_percent: float
     salary: float | None  # the full-time (40 h) salary used
     salary_basis: str  # nodal point, "basic_salary", or why there is none
+    days_in_lieu: float = 0.0  # for bank holidays (bank_holidays.py)
+    bank_holidays_worked: int = 0  # at work or on call on one
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -145,6 +147,8 @@ class PayLine:
             "average_weekly_hours",
             "enhanced_hours",
             "weekend_frequency",
+            "days_in_lieu",
+            "bank_holidays_worked",
         )
         d = self.as_dict()
         return {k: d[k] for k in keys}

@@ -32,6 +32,7 @@ PAY_COLUMNS = [
     ("average_weekly_hours", "Avg weekly hours"),
     ("enhanced_hours", "Enhanced h/week"),
     ("weekend_frequency", "Weekends"),
+    ("days_in_lieu", "Days in lieu"),
     ("salary_basis", "Salary basis"),
 ]
 
@@ -119,7 +120,8 @@ def print_pay(result: CheckResult, console: Console) -> None:
     """The pay table, split into as many tables as the terminal's width needs (each
     repeating the doctor), so no column is ever cut off."""
     columns = [
-        (title, key in ("doctor", "grade", "weekend_frequency")) for key, title in PAY_COLUMNS[:-1]
+        (title, key in ("doctor", "grade", "weekend_frequency", "days_in_lieu"))
+        for key, title in PAY_COLUMNS[:-1]
     ]
     rows = []
     for line in result.pay:
@@ -132,6 +134,7 @@ def print_pay(result: CheckResult, console: Console) -> None:
                 f"{line.average_weekly_hours:.2f}",
                 f"{line.enhanced_hours:.2f}",
                 line.weekend_frequency,
+                f"{line.days_in_lieu:g}",
             ]
         )
 

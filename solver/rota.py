@@ -143,3 +143,5 @@ class Rota:
     source: str = ""
     warnings: list[str] = field(default_factory=list)  # said with the verdict, not breaches
     patterns: Patterns = field(default_factory=Patterns)
+    bank_holidays: dict[date, str] = field(default_factory=dict)  # in the period (one cycle)
+    bank_holiday_region: str = "england"  # Settings bank_holidays: england or none

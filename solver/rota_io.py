@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from rota_solve.solver.bank_holidays import bank_holidays
 from rota_solve.solver.clock import DAY_NAMES
 from rota_solve.solver.errors import InputError
 from rota_solve.solver.grid import grid_disagreements, grid_duties
@@ -394,7 +395,10 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
         if warning:
             warnings.append(warning)
     rule_set = _checked(rules, _rule_set, "--rules")
+    region = setting("bank_holidays", parse_region, "england")
     return Rota(
+        bank_holidays=bank_holidays(period.start, period.end - timedelta(days=1), region),
+        bank_holiday_region=region,
         patterns=read_patterns(settings, rule_set),
         warnings=warnings,
         period=period,
@@ -405,6 +409,16 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
         name=str(setting("rota_name", name_text) or path.stem),
         source=str(path),
     )
+
+
+def parse_region(value: object) -> str:
+    """Settings `bank_holidays`: england (England and Wales) or none."""
+    word = text(value).strip().lower()
+    if word in ("yes", "england", "england and wales", "e&w"):
+        return "england"
+    if word in ("no", "none"):
+        return "none"
+    raise ValueError(f"{value!r}: write england or none")
 
 
 def _checked(value: str, parse: object, option: str) -> str:

@@ -89,6 +89,7 @@ def rota_sheets(wb: Workbook, rota: Rota) -> None:
         ("night_block_min", rota.patterns.night_block_min),
         ("whole_weekends", "yes" if rota.patterns.whole_weekends else "no"),
         ("rest_before_nights", "yes" if rota.patterns.rest_before_nights else "no"),
+        ("bank_holidays", rota.bank_holiday_region),
     ):
         ws.append([key, value])
     autosize(ws)

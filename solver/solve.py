@@ -463,10 +463,11 @@ def solve(
         if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             run = grown  # no time left to see the whole model again: the grown rota stands
     else:
+        left = max(1.0, limit - spent)  # a construction that found nothing used `spent`
         if spec.solve.reproducible:  # deterministic: the strict model gets its share outright
-            first, give_up = (limit * share if both else limit), None
-        else:  # wall clock: the whole limit, unless it has no rota when its share is up
-            first, give_up = limit, (limit * share if both else None)
+            first, give_up = (left * share if both else left), None
+        else:  # wall clock: the time left, unless it has no rota when its share is up
+            first, give_up = left, (left * share if both else None)
         run = _search(
             spec,
             fair=fair,
@@ -541,6 +542,8 @@ def solve(
         name=spec.name,
         source=spec.source,
         patterns=spec.patterns,
+        bank_holidays=dict(spec.bank_holidays),
+        bank_holiday_region=spec.bank_holiday_region,
     )
     result.pay_terms = {
         d: {k: _value(solver, v) for k, v in terms.items()} for d, terms in obj.pay.items()

@@ -130,6 +130,8 @@ class Spec(_Frozen):
     patterns: Patterns = Patterns()
     gaps: bool = False  # a need may go unfilled, at gap_price an hour (README: Gaps)
     gap_price: float = 0.0  # pounds an hour: the bank or locum rate
+    bank_holidays: dict[date, str] = {}  # in the period (Settings bank_holidays)
+    bank_holiday_region: str = "england"
     source: str = ""
 
     def shift(self, code: str) -> ShiftType:

@@ -16,11 +16,12 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from rota_solve.constraints.night_shift_avoidance import dodges_night_enhancement
+from rota_solve.solver.bank_holidays import bank_holidays
 from rota_solve.solver.clock import DAY, DAY_NAMES, window_overlap
 from rota_solve.solver.eligibility import Eligibility
 from rota_solve.solver.errors import GuidanceError, InputError
 from rota_solve.solver.rota import CONTRACT_GRADES, Period
-from rota_solve.solver.rota_io import parse_weeks, read_doctors, read_patterns
+from rota_solve.solver.rota_io import parse_region, parse_weeks, read_doctors, read_patterns
 from rota_solve.solver.ruleset import available_pay_years, latest_pay_year, load_rule_set
 from rota_solve.solver.spec import (
     LEAVE_TYPES,
@@ -202,16 +203,20 @@ def read_shifts(table: Table, rules: str) -> list[ShiftType]:
     return out
 
 
-def _cover_days(value: object, period: Period) -> tuple[int, list[int]]:
-    """(specificity, day indices): a date 3, day names 2, a group 1."""
+def _cover_days(
+    value: object, period: Period, holidays: frozenset[int] = frozenset()
+) -> tuple[int, list[int]]:
+    """(specificity, day indices): a date 4, Bank holidays 3, day names 2, a group 1."""
     if isinstance(value, datetime | date):
         d = parse_date(value)
         idx = period.day_index(d)
         if not 0 <= idx < period.days:
             raise ValueError(f"{d} is outside the rota period")
-        return 3, [idx]
+        return 4, [idx]
     raw = text(value)
     key = raw.lower().replace(" ", "")
+    if key in ("bankholidays", "bankholiday"):
+        return 3, sorted(holidays)
     groups = {"all": range(7), "weekdays": range(5), "weekends": range(5, 7)}
     if key in groups:
         wanted = set(groups[key])
@@ -224,13 +229,13 @@ def _cover_days(value: object, period: Period) -> tuple[int, list[int]]:
             bad = [n for n in names if n not in DAY_NAMES]
             if bad or not names:
                 raise ValueError(
-                    f"{raw!r} is not a day: write All, Weekdays, Weekends, a day name (Mon..Sun),"
-                    " a comma list of day names, or one date"
+                    f"{raw!r} is not a day: write All, Weekdays, Weekends, Bank holidays, a day"
+                    " name (Mon..Sun), a comma list of day names, or one date"
                 ) from None
             wanted = {DAY_NAMES[n] for n in names}
             spec = 2
         else:
-            return _cover_days(datetime.combine(d, time()), period)
+            return _cover_days(datetime.combine(d, time()), period, holidays)
     return spec, [i for i in range(period.days) if period.weekday(i) in wanted]
 
 
@@ -242,7 +247,12 @@ def _grades(value: object) -> frozenset[str]:
     return frozenset(names)
 
 
-def read_cover(table: Table, period: Period, shifts: list[ShiftType]) -> list[CoverNeed]:
+def read_cover(
+    table: Table,
+    period: Period,
+    shifts: list[ShiftType],
+    holidays: frozenset[int] = frozenset(),
+) -> list[CoverNeed]:
     """Cover needs. Rows for the same shift, days and grades override one another (a date
     beats a day name beats a group; of equal ones the later row wins); rows with different
     grades are separate needs that add up (3 from FY2-ST2 and 1 from ST3+ is 4 doctors)."""
@@ -253,7 +263,7 @@ def read_cover(table: Table, period: Period, shifts: list[ShiftType]) -> list[Co
         code = row.need("shift", name_text)
         if code not in codes:
             raise row.error("shift", f"{code!r} is not a code on the Shifts sheet")
-        spec, days = row.need("days", lambda v: _cover_days(v, period))
+        spec, days = row.need("days", lambda v: _cover_days(v, period, holidays))
         count, most = row.need("doctors", _count_or_range)
         grades = row.get("grades", _grades)
         for day in days:
@@ -392,7 +402,10 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
     patterns = read_patterns(settings, rules)
     period = Period(start=start, weeks=weeks, repeats=repeats)
     shifts = read_shifts(need("Shifts"), rules)
-    cover = read_cover(need("Cover"), period, shifts)
+    region = settings.get("bank_holidays", parse_region, "england")
+    holidays = bank_holidays(period.start, period.end - timedelta(days=1), region)
+    holiday_days = frozenset(period.day_index(d) for d in holidays)
+    cover = read_cover(need("Cover"), period, shifts, holiday_days)
     doctors_table = need("Doctors")
     doctors = read_doctors(doctors_table)
     for doc in doctors.values():
@@ -444,6 +457,8 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
             patterns=patterns,
             gaps=gaps,
             gap_price=gap_price,
+            bank_holidays=holidays,
+            bank_holiday_region=region,
         )
     except ValidationError as exc:
         raise InputError(f"invalid spec: {exc.errors()[0]['msg']}", file=path.name) from None
