@@ -26,6 +26,11 @@ EXIT_CODES = (
     " stopped by Ctrl-C or SIGTERM before a rota could be kept."
 )
 
+# the rota argument of check and export: anything check reads
+RotaPath = Annotated[
+    Path, typer.Argument(help="rota workbook (.xlsx), a Rota grid with Shifts, or Assignments .csv")
+]
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -96,7 +101,7 @@ def _root(
 
 @app.command(epilog=EXIT_CODES)
 def check(
-    rota: Annotated[Path, typer.Argument(help="rota workbook (.xlsx) or Assignments table (.csv)")],
+    rota: RotaPath,
     rules: Annotated[
         str | None, typer.Option(help="rule set: 2016 or 2019 (default: Settings, else 2019)")
     ] = None,
@@ -502,7 +507,7 @@ def bench(
 
 @app.command(epilog=EXIT_CODES)
 def export(
-    rota: Annotated[Path, typer.Argument(help="rota workbook (.xlsx) or Assignments table (.csv)")],
+    rota: RotaPath,
     ical: Annotated[
         Path | None, typer.Option(help="a folder for one iCalendar (.ics) file per doctor")
     ] = None,

@@ -430,6 +430,12 @@ def solve(
     def used(r: _Search) -> float:
         return float(r.solver.deterministic_time if spec.solve.reproducible else r.solver.wall_time)
 
+    def model(slack: bool, seconds: float, **kw: Any) -> _Search:
+        """One search of the whole spec: the strict model, or the one with priced slack."""
+        return _search(
+            spec, fair=fair, slack=slack, time_limit=max(1.0, seconds), signals=signals, **kw
+        )
+
     # A long period: a first rota grown a few weeks at a time and improved a window at a
     # time (construct.py); the full search then starts from it, for the time left.
     grown: _Search | None = None
@@ -449,13 +455,10 @@ def solve(
             stopped=f"interrupted ({signals.name if signals else ''}), before any rota was found",
         )
     elif grown is not None:  # the strict model, from a complete rota, for the time left
-        run = _search(
-            spec,
-            fair=fair,
-            slack=False,
-            time_limit=max(1.0, limit - spent),
+        run = model(
+            False,
+            limit - spent,
             on_progress=on_progress,
-            signals=signals,
             hint=_values(grown),
             t0=t0,
             built=built,
@@ -468,39 +471,15 @@ def solve(
             first, give_up = (left * share if both else left), None
         else:  # wall clock: the time left, unless it has no rota when its share is up
             first, give_up = left, (left * share if both else None)
-        run = _search(
-            spec,
-            fair=fair,
-            slack=False,
-            time_limit=first,
-            on_progress=on_progress,
-            signals=signals,
-            give_up=give_up,
-            t0=t0,
-        )
+        run = model(False, first, on_progress=on_progress, give_up=give_up, t0=t0)
     if both and run.status == cp_model.UNKNOWN and run.why in ("time limit", "gave up"):
         spent += used(run)
-        run = _search(
-            spec,
-            fair=fair,
-            slack=True,
-            time_limit=max(1.0, limit - spent),
-            on_progress=on_progress,
-            signals=signals,
-            t0=t0,
-        )
+        run = model(True, limit - spent, on_progress=on_progress, t0=t0)
         # the slack model's optimum still misses a band: the strict model decides, with
         # the time left (a fair rota dearer than the penalty, or proof that none exists)
         if run.status == cp_model.OPTIMAL and _missed(run) and run.why == "time limit":
             spent += used(run)
-            run = _search(
-                spec,
-                fair=fair,
-                slack=False,
-                time_limit=max(1.0, limit - spent),
-                on_progress=None,
-                signals=signals,
-            )
+            run = model(False, limit - spent, on_progress=None)
     m, obj, solver, status, why = run.m, run.obj, run.solver, run.status, run.why
     seconds = time.monotonic() - t0
     name = solver.status_name(status)

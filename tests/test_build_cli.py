@@ -97,11 +97,10 @@ def test_spec_is_never_overwritten(
     assert hashlib.sha256(copy.read_bytes()).hexdigest() == before
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_opens_the_output(
-    built: tuple[Path, Path, dict[str, Any]], tmp_path: Path
-) -> None:
-    _, out, _ = built
+def libreoffice(src: Path, fmt: str, tmp_path: Path) -> Path:
+    """`src` converted by LibreOffice headless to `fmt` (what a coordinator's spreadsheet
+    program makes of it); the converted file's path."""
+    out = tmp_path / f"lo-{fmt}"
     proc = subprocess.run(
         [
             "soffice",
@@ -109,18 +108,27 @@ def test_libreoffice_opens_the_output(
             "--norestore",
             f"-env:UserInstallation=file://{tmp_path}/lo",
             "--convert-to",
-            "xlsx",
+            fmt,
             "--outdir",
-            str(tmp_path / "lo-out"),
             str(out),
+            str(src),
         ],
         capture_output=True,
         text=True,
         timeout=180,
         check=False,
     )
-    converted = tmp_path / "lo-out" / out.name
+    converted = out / f"{src.stem}.{fmt}"
     assert proc.returncode == 0 and converted.exists(), proc.stdout + proc.stderr
+    return converted
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_output(
+    built: tuple[Path, Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    _, out, _ = built
+    converted = libreoffice(out, "xlsx", tmp_path)
     wb = load_workbook(converted)
     assert set(wb.sheetnames) >= SHEETS
     # what LibreOffice saved back is still a rota check can read, and it is still compliant
@@ -302,25 +310,7 @@ def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> N
         del wb[name]
     only = tmp_path / "only-rota.xlsx"
     wb.save(only)
-    proc = subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(only),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    pdf = tmp_path / "pdf" / "only-rota.pdf"
-    assert proc.returncode == 0 and pdf.exists(), proc.stdout + proc.stderr
+    pdf = libreoffice(only, "pdf", tmp_path)
     pages = PdfReader(pdf).pages
     assert len(pages) == 4  # 8 weeks, a fortnight a page
     doctors = [r[0] for r in wb["Rota"].iter_rows(min_row=3, max_row=12, values_only=True)]
