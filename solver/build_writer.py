@@ -83,9 +83,9 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
             c.fill = (
                 BANK_FILL if holiday else WEEKEND_FILL if period.weekday(day) >= 5 else HEADER_FILL
             )
-        if holiday:
-            top.number_format = '"BH" ddd'  # marked on screen and in print
-        ws.column_dimensions[get_column_letter(day + first)].width = 6
+        if holiday:  # marked on screen and in print (wide enough not to show ###)
+            top.number_format = '"BH "ddd'
+        ws.column_dimensions[get_column_letter(day + first)].width = 8 if holiday else 6
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 6
     by_cell: dict[tuple[str, int], list[str]] = {}
