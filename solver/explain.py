@@ -165,10 +165,12 @@ def explain(spec: Spec, result: object, seconds: float | None = None) -> list[st
     status = getattr(result, "status", "")
     if status == "UNKNOWN":
         why = getattr(result, "stopped", "") or "the time limit was reached first"
-        return [
-            f"no rota found: {why}. This does not prove that none exists: raise"
-            " --time-limit, or relax the cover or the fairness bands"
-        ]
+        advice = (
+            ""
+            if "--time-limit" in why
+            else (": raise --time-limit, or relax the cover or the fairness bands")
+        )
+        return [f"no rota found: {why}. This does not prove that none exists{advice}"]
     if status == "MODEL_INVALID":
         return ["the model was invalid (a bug): please report it with the spec"]
     budget = Budget(explain_seconds() if seconds is None else seconds)

@@ -123,7 +123,7 @@ def grid_duties(grid: Table, shifts: Table, rules: str) -> list[Duty]:
     duties. An unknown code is an InputError naming its cell."""
     from rota_solve.solver.errors import InputError
     from rota_solve.solver.spec_io import read_shifts
-    from rota_solve.solver.workbook import _table
+    from rota_solve.solver.workbook import make_table
 
     shifts.require("code", "start", "end")
     code_at, start_at, end_at = (shifts.columns[k] for k in ("code", "start", "end"))
@@ -136,7 +136,7 @@ def grid_duties(grid: Table, shifts: Table, rules: str) -> list[Duty]:
                 off.add(text(padded[code_at]).lower())
             continue
         kept.append((number, values))
-    types = {s.code: s for s in read_shifts(_table(shifts.sheet, shifts.file, kept), rules)}
+    types = {s.code: s for s in read_shifts(make_table(shifts.sheet, shifts.file, kept), rules)}
     cells = read_grid(grid, frozenset(off))
     if cells is None:
         raise InputError(

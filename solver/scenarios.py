@@ -25,7 +25,7 @@ from rota_solve.solver.rota_io import parse_ltft
 from rota_solve.solver.spec import Spec
 from rota_solve.solver.spec_io import spec_from_tables
 from rota_solve.solver.values import is_blank, name_text, norm, parse_number, parse_time, text
-from rota_solve.solver.workbook import Sheets, Table, _table, read_workbook, sheet
+from rota_solve.solver.workbook import Sheets, Table, make_table, read_workbook, sheet
 
 CHANGES = (
     "setting",
@@ -150,7 +150,7 @@ def _rows(table: Table) -> tuple[list[Any], list[tuple[int, list[Any]]]]:
 def _rebuild(table: Table, header: list[Any], data: list[tuple[int, list[Any]]]) -> Table:
     width = len(header)
     rows = [(table.header_row, header)] + [(n, (v + [None] * width)[:width]) for n, v in data]
-    return _table(table.sheet, table.file, rows)
+    return make_table(table.sheet, table.file, rows)
 
 
 def _column(header: list[Any], name: str) -> int:

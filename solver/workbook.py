@@ -162,7 +162,11 @@ class SettingsSheet:
             raise row.error("value", f"{key}: {exc}") from None
 
 
-def _table(sheet: str, file: str, raw_rows: list[tuple[int, list[Any]]]) -> Table:
+def make_table(sheet: str, file: str, raw_rows: list[tuple[int, list[Any]]]) -> Table:
+    """A Table from (row number, values) rows as a sheet holds them: the header is the
+    first row that is not blank. Every reader builds its tables here, and so do the
+    scenarios (a changed sheet) and the grid reader (a Shifts key without its no-time
+    codes), so they are read exactly as a workbook's own sheets."""
     header_at = next(
         (i for i, (_, vals) in enumerate(raw_rows) if any(not is_blank(v) for v in vals)), None
     )
@@ -278,7 +282,7 @@ def read_workbook(path: Path) -> Sheets:
                 continue  # a chartsheet holds no cells
             key = norm(ws.title)
             titles.setdefault(key, []).append(ws.title)
-            tables[key] = _table(ws.title, path.name, _rows(wb, ws))
+            tables[key] = make_table(ws.title, path.name, _rows(wb, ws))
     except InputError:
         raise
     except Exception:  # a corrupt member or malformed sheet XML met while reading
@@ -299,7 +303,7 @@ def read_csv(path: Path, sheet: str) -> Table:
         raise InputError(
             "is not a readable CSV file: save it as CSV UTF-8", file=str(path)
         ) from None
-    return _table(sheet, path.name, rows)
+    return make_table(sheet, path.name, rows)
 
 
 def sheet(tables: dict[str, Table], name: str, file: str, *, required: bool) -> Table | None:
