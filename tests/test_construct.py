@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from itertools import islice
 from typing import Any
 
 import pytest
@@ -14,7 +15,16 @@ from ortools.sat.python import cp_model
 
 from rota_solve.solver import solve as solve_module
 from rota_solve.solver.checker import check_rota
-from rota_solve.solver.construct import Plan, applies, prefix, spans, windows
+from rota_solve.solver.construct import (
+    Key,
+    Plan,
+    applies,
+    improve,
+    passes,
+    prefix,
+    spans,
+    windows,
+)
 from rota_solve.solver.cpmodel import build_model
 from rota_solve.solver.fairness import add_fairness, implied_minutes
 from rota_solve.solver.pay_terms import Objective
@@ -37,6 +47,27 @@ def test_windows_grow_to_the_whole_period() -> None:
     # improvement windows: 4 weeks wide, 2 weeks apart, the last one ending with the period
     assert spans(70, PLAN) == [(0, 28), (14, 42), (28, 56), (42, 70)]
     assert spans(63, PLAN) == [(0, 28), (14, 42), (28, 56), (35, 63)]
+    # a shifted pass puts its seams inside the last pass's windows
+    assert spans(70, PLAN, 7) == [(0, 21), (7, 35), (21, 49), (35, 63), (42, 70)]
+
+
+def test_improvement_passes_alternate_and_keep_to_the_budget() -> None:
+    seen: list[tuple[int, int]] = []
+
+    def search(
+        seconds: float, values: dict[Key, int], span: tuple[int, int]
+    ) -> tuple[dict[Key, int] | None, float]:
+        assert seconds == 3.0 or seconds < 3.0
+        seen.append(span)
+        # a window improves the rota: the values record which windows were solved
+        return {**values, ("w", len(seen), "x"): 1}, seconds
+
+    first = list(islice(passes(70, PLAN), 9))
+    assert first == spans(70, PLAN) + spans(70, PLAN, 7)
+    values, used = improve({}, 70, PLAN, 25.0, search)
+    assert used == 25.0  # eight windows of 3 s and one of 1 s
+    assert seen == first
+    assert len(values) == 9  # every window's answer carried into the next
 
 
 def _spec(weeks: int = 8, repeats: bool = False, band: float = 4.0) -> Spec:
