@@ -401,12 +401,51 @@ def fy1_scenarios() -> dict[str, list[list[object]]]:
     }
 
 
+def sho_line_spec() -> dict[str, list[list[object]]]:
+    """A 1 in 8 line rota: eight SHOs work one template of eight weekly lines in turn."""
+    names = ("Ahmed", "Brown", "Chen", "Doyle", "Edwards", "Foster", "Gill", "Hall")
+    grades = ("CT1", "CT1", "CT2", "CT2", "FY2", "FY2", "ST1", "ST2")
+    return {
+        "Settings": [
+            ["setting", "value"],
+            ["rota_name", "SHO surgery 1 in 8"],
+            ["start_date", "2026-08-05"],
+            ["weeks", 8],
+            ["rota_type", "line"],
+            ["rules", "2019"],
+            ["pay_year", "2025/26"],
+            ["time_limit", 20],
+            ["night_block_min", 3],
+        ],
+        "Shifts": [
+            SHIFT_HEAD,
+            ["D", "Day", "08:00", "16:30", "no", None],
+            ["LD", "Long day", "08:00", "20:30", "no", None],
+            ["N", "Night", "20:00", "08:30", "no", None],
+        ],
+        "Cover": [
+            COVER_HEAD,
+            ["D", "Weekdays", 3, None],
+            ["LD", "All", 1, None],
+            ["N", "All", 1, None],
+        ],
+        "Doctors": [
+            DOCTOR_HEAD,
+            *(
+                [f"Dr {n}", g, 1, "no", None, "yes", "yes"]
+                for n, g in zip(names, grades, strict=True)
+            ),
+        ],
+    }
+
+
 def main() -> None:
     write_spec(HERE / "fy1-medicine-spec.xlsx", fy1_spec())
     write_spec(HERE / "registrar-oncall-spec.xlsx", registrar_spec())
     write_spec(HERE / "large-mixed-spec.xlsx", large_spec())
     write_spec(HERE / "picu-two-tier-spec.xlsx", picu_spec())
     write_spec(HERE / "ed-gaps-spec.xlsx", ed_gaps_spec())
+    write_spec(HERE / "sho-line-spec.xlsx", sho_line_spec())
     write_spec(HERE / "fy1-medicine-scenarios.xlsx", fy1_scenarios())
     write_rota_workbook(fy1_rota(), HERE / "fy1-medicine-rota.xlsx")
     write_rota_workbook(breaching_rota(), HERE / "breaching-rota.xlsx")

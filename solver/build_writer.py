@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from rota_solve.solver.lines import template
 from rota_solve.solver.report import add_checks_sheet, add_pay_sheet
 from rota_solve.solver.rota_writer import rota_sheets
 from rota_solve.solver.sheets import (
@@ -311,6 +312,55 @@ def add_gaps_sheet(wb: Workbook, result: BuildResult) -> None:
     autosize(ws)
 
 
+def add_template_sheet(wb: Workbook, result: BuildResult) -> None:
+    """A line rota's template (README: Line rotas): one row per weekly line, a column per
+    day of the week (from the start date's weekday), the line's hours, and the doctor who
+    works it in the first week (each doctor moves to the next line every week)."""
+    spec = result.spec
+    assert result.rota is not None
+    ws = wb.create_sheet("Template", 1)
+    period = spec.period
+    days = [(period.start + timedelta(days=i)).strftime("%a") for i in range(7)]
+    append_header(ws, ["line", *days, "hours", "weekend", "week 1"], freeze=True)
+    colours = {
+        s.code: PatternFill("solid", fgColor=PALETTE[i % len(PALETTE)])
+        for i, s in enumerate(spec.shifts)
+    }
+    hours = {s.code: (s.work_minutes if s.on_call else s.minutes) / 60 for s in spec.shifts}
+    for n, line in enumerate(template(spec, result.rota.duties), start=1):
+        codes = [c for cell in line for c in cell.split("+") if c]
+        weekend = any(line[i] for i in range(7) if period.weekday(i) >= 5)
+        ws.append(
+            [
+                n,
+                *line,
+                round(sum(hours[c] for c in codes), 2),
+                "yes" if weekend else "",
+                spec.doctors[n - 1].name,
+            ]
+        )
+        for i, cell in enumerate(line):
+            if cell:
+                c = ws.cell(ws.max_row, i + 2)
+                c.fill = colours.get(cell.split("+")[0], HEADER_FILL)
+                c.alignment = Alignment(horizontal="center")
+    autosize(ws)  # before the note below, which runs on across the empty cells
+    ws.append([])
+    ws.append(
+        [
+            f"Each doctor works the line beside their name in week 1 ({period.start:%d %b %Y}),"
+            f" the next line each week after, line 1 after line {period.weeks}."
+        ]
+    )
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddHeader.center.text = f"{spec.name}: line rota template".replace("&", "&&")
+
+
 def write_build(result: BuildResult, target: Path, *, spec_path: Path) -> None:
     assert result.rota is not None and result.check is not None
     wb = Workbook()
@@ -318,7 +368,11 @@ def write_build(result: BuildResult, target: Path, *, spec_path: Path) -> None:
     if default is not None:
         wb.remove(default)
     add_rota_grid(wb, result)
+    if result.spec.rota_type == "line":
+        add_template_sheet(wb, result)
     rota_sheets(wb, result.rota)
+    if result.spec.rota_type == "line":
+        wb["Settings"].append(["rota_type", "line"])
     add_pay_sheet(wb, result.check)
     add_cover_sheet(wb, result)
     if result.spec.gaps:

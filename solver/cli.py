@@ -342,8 +342,9 @@ def _build(
                 else f"not proven optimal (stopped by {result.stopped})"
             )
         )
+        kind = "line rota (see the Template sheet)" if parsed.rota_type == "line" else "rota"
         console.print(
-            f"[bold green]Compliant rota[/bold green] for {len(parsed.doctors)} doctors,"
+            f"[bold green]Compliant {kind}[/bold green] for {len(parsed.doctors)} doctors,"
             f" {parsed.period.weeks} weeks: pay £{result.cost:,.2f} a year, {proven};"
             f" {result.seconds:.1f} s, seed {result.seed}, {result.workers} worker(s)."
         )

@@ -37,6 +37,7 @@ class Plan:
     share: float  # of the time limit, for all the windows together
     improve_share: float  # of the time limit, for re-solving windows of the whole rota
     improve_seconds: float = 3.0  # the time each improvement window is given
+    final_seconds: float = 0.0  # the least time left for the whole model at the end
 
 
 def plan(conf: dict[str, Any]) -> Plan:
@@ -48,10 +49,13 @@ def plan(conf: dict[str, Any]) -> Plan:
         share=float(c.get("share", 0.5)),
         improve_share=float(c.get("improve_share", 0.0)),
         improve_seconds=float(c.get("improve_seconds", 3.0)),
+        final_seconds=float(c.get("final_seconds", 0.0)),
     )
 
 
 def applies(spec: Spec, p: Plan) -> bool:
+    if spec.rota_type == "line":  # a line rota is one template: no prefix of it is a rota
+        return False
     return p.window_weeks > 0 and spec.period.weeks >= max(p.from_weeks, 2 * p.window_weeks)
 
 

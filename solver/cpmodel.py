@@ -30,6 +30,7 @@ from rota_solve.constraints.base import (
 )
 from rota_solve.solver.eligibility import Eligibility
 from rota_solve.solver.errors import InputError
+from rota_solve.solver.lines import link
 from rota_solve.solver.rota import Duty, Period
 from rota_solve.solver.ruleset import Definitions, RuleSet, load_rule_set
 from rota_solve.solver.spec import CoverNeed, ShiftType, Spec
@@ -200,6 +201,8 @@ class RotaModel:
             self._cover()
             self._fixed()
             self._ltft()
+            if spec.rota_type == "line":
+                link(self)  # every doctor works the one template in turn (lines.py)
         for rule in [*RULES, *PATTERNS]:
             if rule.id not in self.skip_rules and rule.enabled(self.spec.patterns):
                 before = len(self.model.proto.constraints)

@@ -56,7 +56,7 @@ class Eligibility:
             return "they are marked on_call = no on the Doctors sheet"
         if not doc.nights and not shift.on_call and self.is_night(shift):
             return f"{shift.code} is a night and they are marked nights = no on the Doctors sheet"
-        needs = [n for n in self.needs.get((day, shift.code), []) if n.doctors > 0]
+        needs = [n for n in self.needs.get((day, shift.code), []) if n.upper > 0]
         if not needs:
             return f"the Cover sheet asks for no {shift.code} that day"
         if not any(fills(n, doc.grade) for n in needs):

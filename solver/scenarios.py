@@ -57,6 +57,7 @@ SETTINGS = (
     "gaps",
     "gap_price",
     "request_price",
+    "rota_type",
 )
 MAX_ADDED = 50
 
@@ -103,8 +104,6 @@ def read_scenarios(table: Table, base: Spec) -> list[Scenario]:
         value = row.raw("value") if table.has("value") else None
         ltft = row.get("ltft", parse_ltft, default=None) if table.has("ltft") else None
         if kind == "setting":
-            if norm(target) == "rotatype":
-                raise row.error("target", "line rotas (rota_type) are not built yet")
             if norm(target) not in {norm(s) for s in SETTINGS}:
                 raise row.error("target", f"{target!r}: a scenario may set {', '.join(SETTINGS)}")
             if is_blank(value):

@@ -23,27 +23,49 @@ from typing import Any, Literal
 
 Phase = Literal["abort", "stop", "defer"]
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
-NAMES = {signal.SIGINT: "Ctrl-C (SIGINT)", signal.SIGTERM: "SIGTERM"}
+# Not a signal: a tier of the department found no rota, so the others stop (solve.py).
+NO_ROTA_ELSEWHERE = -1
+NAMES = {
+    int(signal.SIGINT): "Ctrl-C (SIGINT)",
+    int(signal.SIGTERM): "SIGTERM",
+    NO_ROTA_ELSEWHERE: "another tier has no rota",
+}
 
 
 class Signals:
+    """One per command. Several searches may be in the `stop` phase at once (the tiers of a
+    department built side by side, solve.py): a signal stops every one of them, and a
+    search that starts after it sees `received` and stops at once."""
+
     def __init__(self) -> None:
         self.received: int | None = None
-        self.phase: Phase = "abort"
-        self.stop: Callable[[], None] | None = None
+        self._base: Phase = "abort"
+        self._stops: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
         self._old: dict[int, Any] = {}
 
     @property
+    def phase(self) -> Phase:
+        return "stop" if self._stops else self._base
+
+    @property
     def name(self) -> str:
-        return NAMES.get(signal.Signals(self.received), "a signal") if self.received else ""
+        return NAMES.get(self.received, "a signal") if self.received else ""
+
+    def trip(self, signum: int) -> bool:
+        """Record `signum` and stop every search in the `stop` phase; False if none was."""
+        self.received = signum
+        with self._lock:
+            stops = list(self._stops)
+        for stop in stops:
+            stop()
+        return bool(stops)
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         first = self.received is None
-        self.received = signum
-        if self.phase == "stop" and self.stop is not None:
-            self.stop()
+        if self.trip(signum):
             return
-        if self.phase == "defer" and first:
+        if self._base == "defer" and first:
             return
         raise KeyboardInterrupt
 
@@ -61,11 +83,23 @@ class Signals:
 
     @contextmanager
     def during(self, phase: Phase, stop: Callable[[], None] | None = None) -> Iterator[None]:
-        before, self.phase, self.stop = self.phase, phase, stop
+        """`stop` with the search's stop function (from any thread); `abort` or `defer`
+        from the main thread."""
+        if phase == "stop":
+            assert stop is not None
+            with self._lock:
+                self._stops.append(stop)
+            try:
+                yield
+            finally:
+                with self._lock:
+                    self._stops.remove(stop)
+            return
+        before, self._base = self._base, phase
         try:
             yield
         finally:
-            self.phase, self.stop = before, None
+            self._base = before
 
     @property
     def active(self) -> bool:

@@ -11,7 +11,8 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from typing import Any
 
@@ -20,10 +21,12 @@ from ortools.sat.python import cp_model
 from rota_solve.solver.checker import CheckResult, check_rota
 from rota_solve.solver.construct import Key, Plan, applies, first_rota, improve, plan
 from rota_solve.solver.cpmodel import RotaModel
+from rota_solve.solver.decompose import parts
 from rota_solve.solver.gaps import Gap, gap_list
+from rota_solve.solver.lines import shifted_from_template
 from rota_solve.solver.objective import Objective, add_objective
 from rota_solve.solver.rota import Rota
-from rota_solve.solver.signals import Signals
+from rota_solve.solver.signals import NO_ROTA_ELSEWHERE, Signals
 from rota_solve.solver.spec import Request, Spec
 
 
@@ -233,6 +236,10 @@ def _search(
     size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
     solver = cp_model.CpSolver()
     guard = configure(solver, spec, time_limit=time_limit)
+    if signals is not None and signals.received is not None:
+        # stopped already (another tier's search took the signal): read back, no search
+        solver.parameters.max_time_in_seconds = 0.1
+        solver.parameters.max_deterministic_time = 0.1
     watcher = _Watcher(obj, on_progress, t0)
     if on_progress is not None:
 
@@ -261,14 +268,26 @@ def _search(
         timers.append(threading.Timer(give_up, check))
     if enough is not None:
         timers.append(threading.Timer(enough, past))
+    finished = threading.Event()
+
+    def poll() -> None:
+        # a stop that came between the check above and the solver's start (when
+        # stop_search does nothing yet) still stops it: tiers stop one another (solve_parts)
+        while not finished.wait(0.1):
+            if sig.received is not None:
+                solver.stop_search()
+
     if own:
         sig.__enter__()
     try:
         for timer in timers:
             timer.start()
+        poller = threading.Thread(target=poll, name="stop-poll", daemon=True)
+        poller.start()
         with sig.during("stop", solver.stop_search):
             status = _run(solver, model, watcher) if sig.active else solver.solve(model, watcher)
     finally:
+        finished.set()
         for timer in timers:
             timer.cancel()
         if own:
@@ -390,7 +409,12 @@ def _grow(
         return read(r, True), used(r, began)
 
     # the final search keeps at least its own share of the time
-    keep = limit * max(0.0, 1.0 - how.share - how.improve_share)
+    # (and at least `final_seconds`, up to a quarter of the limit: the whole model needs a
+    # few seconds before it reports any bound)
+    keep = max(
+        limit * max(0.0, 1.0 - how.share - how.improve_share),
+        min(how.final_seconds, limit / 4),
+    )
     _, more = improve(
         values,
         spec.period.days,
@@ -404,6 +428,177 @@ def _grow(
 
 
 def solve(
+    spec: Spec,
+    *,
+    time_limit: float | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    fairness: bool | None = None,
+    signals: Signals | None = None,
+) -> BuildResult:
+    """The least-cost compliant rota of the spec within the time limit (README: build).
+    Tiers that share no cover are built one after another, each as a spec of its own, and
+    joined (decompose.py); the joined rota is re-checked as a whole."""
+    pieces = parts(spec)
+    if len(pieces) == 1:
+        return _solve_one(
+            spec,
+            time_limit=time_limit,
+            on_progress=on_progress,
+            fairness=fairness,
+            signals=signals,
+        )
+    return _solve_parts(spec, pieces, time_limit, on_progress, fairness, signals)
+
+
+def _solve_parts(
+    spec: Spec,
+    pieces: list[Spec],
+    time_limit: float | None,
+    on_progress: Callable[[Progress], None] | None,
+    fairness: bool | None,
+    signals: Signals | None,
+) -> BuildResult:
+    """The tiers built side by side, each in a thread of its own for the whole time limit
+    with its share of the workers (the spec's workers / the number of tiers, at least one):
+    a tier proven optimal early leaves its core to the others. A signal stops every tier
+    and keeps each one's best rota, as for one model. In reproducible mode each tier's
+    limit is deterministic, so the same seed and workers give the same rota."""
+    t0 = time.monotonic()
+    n = len(pieces)
+    workers = max(1, spec.solve.workers // n)
+    names = [
+        ", ".join(d.name for d in p.doctors[:3]) + (", ..." if len(p.doctors) > 3 else "")
+        for p in pieces
+    ]
+    lock = threading.Lock()
+    latest: list[Progress | None] = [None] * n
+
+    def report(i: int, p: Progress) -> None:
+        if on_progress is None:
+            return
+        with lock:
+            latest[i] = p
+            costs = [q.cost if q is not None else None for q in latest]
+            bounds = [q.bound if q is not None else None for q in latest]
+            have = sum(c is not None for c in costs)
+            on_progress(
+                Progress(
+                    seconds=time.monotonic() - t0,
+                    cost=None if None in costs else sum(c or 0 for c in costs),
+                    bound=None if None in bounds else sum(b or 0 for b in bounds),
+                    solutions=sum(q.solutions for q in latest if q is not None),
+                    stage="" if have == n else f"{n} tiers side by side, {have} with a rota",
+                )
+            )
+
+    results: list[BuildResult | None] = [None] * n
+    errors: list[BaseException] = []
+    # the tiers' own stop: tripped by the command's signal, or by a tier that finds no rota
+    # (then there is no rota of the whole, and the other tiers need not go on)
+    tiers_stop = Signals()
+    failed: list[int] = []
+
+    def work(i: int) -> None:
+        part = pieces[i].model_copy(
+            update={"solve": pieces[i].solve.model_copy(update={"workers": workers})}
+        )
+        try:
+            r = _solve_one(
+                part,
+                time_limit=time_limit,
+                on_progress=lambda p: report(i, p),
+                fairness=fairness,
+                signals=tiers_stop,
+            )
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+            tiers_stop.trip(NO_ROTA_ELSEWHERE)
+            return
+        results[i] = r
+        if not r.found and tiers_stop.received is None:
+            failed.append(i)
+            tiers_stop.trip(NO_ROTA_ELSEWHERE)
+
+    def forward() -> None:  # the command's signal stops every tier
+        if signals is not None and signals.received is not None:
+            tiers_stop.trip(signals.received)
+
+    threads = [
+        threading.Thread(target=work, args=(i,), name=f"tier-{i + 1}", daemon=True)
+        for i in range(n)
+    ]
+    with signals.during("stop", forward) if signals is not None else nullcontext():
+        for t in threads:
+            t.start()
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)  # the main thread stays free to run signal handlers
+    if errors:
+        raise errors[0]
+    done = [r for r in results if r is not None]
+    for i in [*failed, *range(n)]:
+        r = done[i]
+        if not r.found:
+            where = f"tier {i + 1} of {n} ({names[i]})"
+            return BuildResult(
+                spec=spec,
+                status=r.status,
+                seconds=time.monotonic() - t0,
+                stopped=f"{where}: {r.stopped}" if r.stopped else None,
+                seed=spec.solve.seed,
+                workers=spec.solve.workers,
+            )
+    joined = _joined(spec, done, t0)
+    if signals is not None and signals.received is not None:
+        joined.stopped = f"interrupted ({signals.name})"
+        joined.reproducible = False
+    return joined
+
+
+def _joined(spec: Spec, done: list[BuildResult], t0: float) -> BuildResult:
+    """The tiers' rotas as one: duties side by side, pay and bounds added; re-checked whole."""
+    first = done[0].rota
+    assert first is not None
+    rota = replace(
+        first,
+        doctors={d.name: d for d in spec.doctors},
+        duties=[d for r in done if r.rota is not None for d in r.rota.duties],
+    )
+    bounds = [r.bound_pence for r in done]
+    why = {r.stopped for r in done if r.stopped}
+    reasons = (
+        list(why)
+        if len(why) == 1  # the same for every tier that stopped: said once
+        else [f"tier {i + 1}: {r.stopped}" for i, r in enumerate(done) if r.stopped]
+    )
+    result = BuildResult(
+        spec=spec,
+        status="OPTIMAL" if all(r.status == "OPTIMAL" for r in done) else "FEASIBLE",
+        seconds=time.monotonic() - t0,
+        rota=rota,
+        cost_pence=sum(r.cost_pence or 0 for r in done),
+        bound_pence=None if None in bounds else sum(b or 0 for b in bounds),
+        unfilled=sorted(
+            (g for r in done for g in r.unfilled), key=lambda g: (g.day, g.shift, g.grades)
+        ),
+        unfilled_pence=sum(r.unfilled_pence for r in done),
+        penalty_pence=sum(r.penalty_pence for r in done),
+        pay_terms={d: t for r in done for d, t in r.pay_terms.items()},
+        unmet_requests=[q for r in done for q in r.unmet_requests],
+        stopped="; ".join(reasons) or None,
+        reproducible=all(r.reproducible for r in done),
+        seed=spec.solve.seed,
+        workers=spec.solve.workers,
+        model_size={
+            k: sum(r.model_size.get(k, 0) for r in done)
+            for k in {k for r in done for k in r.model_size}
+        },
+    )
+    result.check = recheck(rota, result)
+    return result
+
+
+def _solve_one(
     spec: Spec,
     *,
     time_limit: float | None = None,
@@ -558,6 +753,10 @@ def recheck(rota: Rota, result: BuildResult) -> CheckResult:
         raise RecheckError(
             f"the solver's rota breaks {len(found)} rule(s) by the checker: {listed}"
         )
+    if result.spec.rota_type == "line":
+        off = shifted_from_template(result.spec, rota.duties)
+        if off:
+            raise RecheckError(f"the solver's line rota is not one template: {off[0]}")
     for line in check.pay:
         terms = result.pay_terms.get(line.doctor, {})
         d = line.as_dict()

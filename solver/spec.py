@@ -132,6 +132,7 @@ class Spec(_Frozen):
     gap_price: float = 0.0  # pounds an hour: the bank or locum rate
     bank_holidays: dict[date, str] = {}  # in the period (Settings bank_holidays)
     bank_holiday_region: str = "england"
+    rota_type: Literal["individual", "line"] = "individual"  # README: Line rotas
     source: str = ""
 
     def shift(self, code: str) -> ShiftType:
@@ -209,4 +210,4 @@ def cover_index(spec: Spec) -> dict[tuple[int, str], list[CoverNeed]]:
 
 def fills(need: CoverNeed, grade: str) -> bool:
     """A doctor of `grade` may fill the need (its grades, or any grade)."""
-    return need.doctors > 0 and (need.grades is None or grade in need.grades)
+    return need.upper > 0 and (need.grades is None or grade in need.grades)

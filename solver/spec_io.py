@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -400,6 +400,8 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
         hours_band=settings.get("fair_hours_band", band, 4.0),
     )
     patterns = read_patterns(settings, rules)
+    individual: Literal["individual", "line"] = "individual"
+    rota_type = settings.get("rota_type", _rota_type, individual)
     period = Period(start=start, weeks=weeks, repeats=repeats)
     shifts = read_shifts(need("Shifts"), rules)
     region = settings.get("bank_holidays", parse_region, "england")
@@ -432,6 +434,13 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
     request_price = settings.get("request_price", _positive_number, 10.0)
     gaps = settings.get("gaps", _gaps, False)
     gap_price = settings.get("gap_price", _ranged(parse_number, 0, 10_000, "£0 to £10,000"), 0.0)
+    for row in settings.unread(SPEC_SETTINGS):
+        name = row.raw("setting")
+        raise row.error(
+            "setting",
+            f"{name!r} is not a setting rota-solve reads: correct the spelling or delete the"
+            f" row (settings: {', '.join(SPEC_SETTINGS)})",
+        )
     if gaps and not settings.has("gap_price"):
         raise InputError(
             "gaps = allowed needs gap_price: the bank or locum rate, £ an hour",
@@ -459,12 +468,116 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
             gap_price=gap_price,
             bank_holidays=holidays,
             bank_holiday_region=region,
+            rota_type=rota_type,
         )
     except ValidationError as exc:
         raise InputError(f"invalid spec: {exc.errors()[0]['msg']}", file=path.name) from None
     if optional["Fixed"] is not None:
         check_fixed(built, optional["Fixed"])
+    if rota_type == "line":
+        refuse_for_line(built, settings, need("Cover"), doctors_table, optional)
     return built
+
+
+# Every setting a spec may give (README: Settings); any other row is refused by name.
+SPEC_SETTINGS = (
+    "rota_name",
+    "start_date",
+    "weeks",
+    "repeats",
+    "rules",
+    "pay_year",
+    "time_limit",
+    "seed",
+    "workers",
+    "reproducible",
+    "rota_type",
+    "bank_holidays",
+    "fairness",
+    "fair_nights_band",
+    "fair_weekends_band",
+    "fair_hours_band",
+    "night_block_min",
+    "whole_weekends",
+    "rest_before_nights",
+    "request_price",
+    "gaps",
+    "gap_price",
+)
+
+
+def _rota_type(value: object) -> Literal["individual", "line"]:
+    kind = text(value).strip().lower()
+    if kind == "individual":
+        return "individual"
+    if kind == "line":
+        return "line"
+    raise ValueError(f"{kind!r}: write individual or line")
+
+
+def refuse_for_line(
+    spec: Spec,
+    settings: SettingsSheet,
+    cover: Table,
+    doctors: Table,
+    optional: dict[str, Table | None],
+) -> None:
+    """A line rota (README: Line rotas) is one template every doctor works in turn, a week
+    apart: every doctor must be able to work every line, and the template must be the same
+    every week. What it cannot honour is refused, naming the sheet and row: the rota would
+    otherwise not be the one asked for."""
+    n = len(spec.doctors)
+    if spec.period.weeks != n:
+        raise settings.row("weeks").error(
+            "value",
+            f"a line rota has one weekly line per doctor: weeks is {spec.period.weeks} but the"
+            f" Doctors sheet has {n} doctors; set weeks to {n}",
+        )
+    if not spec.period.repeats:
+        raise settings.row("repeats").error(
+            "value", "a line rota is a cycle that repeats: set repeats to yes (or delete the row)"
+        )
+    for name in ("Leave", "Requests", "Fixed"):
+        table = optional.get(name)
+        first = next(table.rows(), None) if table is not None else None
+        if first is not None:
+            raise first.error(
+                None,
+                f"a line rota cannot honour the {name} sheet: every doctor works the same"
+                " template in turn (take leave from the template and backfill it afterwards);"
+                f" delete the {name} rows or set rota_type to individual",
+            )
+    for row in cover.rows():
+        specificity, _ = _cover_days(row.raw("days"), spec.period, frozenset())
+        if specificity >= 3:
+            raise row.error(
+                "days",
+                "a line rota's cover must be the same every week: give day names or groups"
+                " (Mon, Weekdays, All), not dates or Bank holidays",
+            )
+        if row.raw("grades") is not None:
+            raise row.error(
+                "grades",
+                "a line rota is one tier that every doctor works in turn: leave grades blank"
+                " (build each tier as its own line rota)",
+            )
+    for row in doctors.rows():
+        doc = spec.doctor(row.need("doctor", name_text))
+        refused = [
+            ("ltft", doc.ltft < 1, "an LTFT doctor cannot work a full-time line"),
+            ("days_off", bool(doc.days_off), "a fixed day off cannot be kept on every line"),
+            ("from", doc.start is not None, "every doctor works the whole cycle"),
+            ("to", doc.end is not None, "every doctor works the whole cycle"),
+            ("nights", not doc.nights, "every doctor works every line, nights included"),
+            ("on_call", not doc.on_call, "every doctor works every line, on-call included"),
+        ]
+        for column, bad, why in refused:
+            if bad:
+                raise row.error(
+                    column,
+                    f"{doc.name}: {why} of a line rota; change the value or set rota_type to"
+                    " individual",
+                )
 
 
 def check_fixed(spec: Spec, table: Table) -> None:
@@ -495,7 +608,7 @@ def check_fixed(spec: Spec, table: Table) -> None:
         seen[key] = f.row or 0
         per_need.setdefault((day, f.shift), []).append(f)
     for (day, code), fixed in per_need.items():
-        wanted = sum(n.doctors for n in elig.needs.get((day, code), []))
+        wanted = sum(n.upper for n in elig.needs.get((day, code), []))
         if len(fixed) > wanted:
             last = fixed[-1]
             raise InputError(

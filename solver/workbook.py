@@ -4,7 +4,7 @@ errors that name the sheet, row and column."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -131,6 +131,12 @@ class SettingsSheet:
             if key in self.rows:
                 raise row.error("setting", f"setting {name.strip()!r} appears twice; keep one")
             self.rows[key] = row
+
+    def unread(self, known: Iterable[str]) -> list[Row]:
+        """The rows whose setting is not one of `known` (a typo silently ignored would
+        build a different rota than the one asked for)."""
+        wanted = {norm(k) for k in known}
+        return [row for key, row in self.rows.items() if key not in wanted]
 
     def has(self, key: str) -> bool:
         row = self.rows.get(norm(key))

@@ -329,3 +329,25 @@ def test_the_slack_model_returns_only_fair_rotas(monkeypatch: pytest.MonkeyPatch
     # the slack model proves it itself: the bounds it keeps hard (the pay terms' hours caps
     # and the cuts) are implied by the bands, so "no rota" there is "no fair rota"
     assert runs == [False, True]
+
+
+def test_a_range_from_none_may_be_worked(tmp_path: Path) -> None:
+    """`0-2` asks for up to two: a doctor may work it (before, a need whose least was 0 made
+    the shift no one's, and a Fixed duty on it was refused as 'no cover that day')."""
+    spec = write_spec(
+        tmp_path / "spec.xlsx",
+        cover=[["D", "Weekdays", "0-2", None], ["LD", "All", 1, None], ["N", "All", 1, None]],
+        doctors=[[f"Dr {i}", "FY1", 1, "no", None, "yes", "yes"] for i in range(8)],
+        extra={"Fixed": [["doctor", "date", "shift"], ["Dr 3", "2026-08-05", "D"]]},
+    )
+    out = tmp_path / "rota.xlsx"
+    result = RUNNER.invoke(app, ["build", str(spec), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(load_workbook(out)["Assignments"].iter_rows(values_only=True))
+    head = rows[0]
+    doctor, shift_col = head.index("doctor"), head.index("shift")
+    assert any(r[doctor] == "Dr 3" and r[shift_col] == "D" for r in rows[1:])
+    rows = list(load_workbook(out)["Cover"].iter_rows(values_only=True))
+    required, rostered = rows[0].index("D required"), rows[0].index("D rostered")
+    assert all(r[rostered] <= 2 for r in rows[1:])
+    assert {r[required] for r in rows[1:] if r[1] not in ("Sat", "Sun")} == {"0-2"}
