@@ -509,6 +509,7 @@ def _solve_parts(
                 on_progress=lambda p: report(i, p),
                 fairness=fairness,
                 signals=tiers_stop,
+                shared=n,
             )
         except BaseException as exc:  # re-raised in the caller's thread
             errors.append(exc)
@@ -605,7 +606,11 @@ def _solve_one(
     on_progress: Callable[[Progress], None] | None = None,
     fairness: bool | None = None,
     signals: Signals | None = None,
+    shared: int = 1,
 ) -> BuildResult:
+    """One model (or one tier). `shared`: how many searches share the machine (tiers side
+    by side): a long period's last whole-model search then keeps that many times
+    `final_seconds`, since it needs that much longer to report its bound."""
     t0 = time.monotonic()
     fair = spec.fairness.hard if fairness is None else fairness
     limit = spec.solve.time_limit if time_limit is None else time_limit
@@ -637,6 +642,7 @@ def _solve_one(
     built: tuple[RotaModel, Objective] | None = None
     spent = 0.0
     how = plan(conf)
+    how = replace(how, final_seconds=how.final_seconds * shared)
     if applies(spec, how):
         grown, spent, built = _grow(spec, how, fair, limit, t0, on_progress, signals)
     stopped = signals is not None and signals.received is not None
