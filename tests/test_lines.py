@@ -42,6 +42,14 @@ def _fy1s(n: int) -> list[list[Any]]:
     return [[f"Dr {i}", "FY1", 1, "no", None, "yes", "yes"] for i in range(n)]
 
 
+LINE = {
+    "settings": _line_settings(4, whole_weekends="no", night_block_min=1),
+    "shifts": [DAY_9H],
+    "cover": [["D", "Weekdays", 2, None], ["D", "Weekends", 1, None]],
+    "doctors": _fy1s(4),
+}
+
+
 def test_hand_worked_line_rota(tmp_path: Path) -> None:
     """Four FY1s on a 1 in 4 line rota of 9 h days (08:00-17:00): two a weekday, one on
     Saturday and one on Sunday; whole weekends off, so the two weekend days may go on
@@ -55,13 +63,7 @@ def test_hand_worked_line_rota(tmp_path: Path) -> None:
     FY1 basic 2025/26 (NP1) £38,831; 7.5 % = £2,912.33 (pennies rounded); so the optimum is
     4 x (38,831 + 2,912.33) = £166,973.32 a year, proven optimal.
     """
-    path = write_spec(
-        tmp_path / "spec.xlsx",
-        settings=_line_settings(4, whole_weekends="no", night_block_min=1),
-        shifts=[DAY_9H],
-        cover=[["D", "Weekdays", 2, None], ["D", "Weekends", 1, None]],
-        doctors=_fy1s(4),
-    )
+    path = write_spec(tmp_path / "spec.xlsx", **LINE)
     spec = read_spec(path)
     r = solve(spec)
     assert r.status == "OPTIMAL"
@@ -155,13 +157,7 @@ def test_line_rota_from_the_cli_is_one_template_and_checks_clean(tmp_path: Path)
 
 
 def test_shifted_from_template_names_a_doctor_off_the_template(tmp_path: Path) -> None:
-    path = write_spec(
-        tmp_path / "spec.xlsx",
-        settings=_line_settings(4, whole_weekends="no", night_block_min=1),
-        shifts=[DAY_9H],
-        cover=[["D", "Weekdays", 2, None], ["D", "Weekends", 1, None]],
-        doctors=_fy1s(4),
-    )
+    path = write_spec(tmp_path / "spec.xlsx", **LINE)
     spec = read_spec(path)
     r = solve(spec)
     assert r.rota is not None
@@ -182,14 +178,6 @@ def _refused(tmp_path: Path, **spec: Any) -> str:
     assert not out.exists()
     assert "Traceback" not in result.output
     return " ".join(result.output.split())
-
-
-LINE = {
-    "settings": _line_settings(4, whole_weekends="no", night_block_min=1),
-    "shifts": [DAY_9H],
-    "cover": [["D", "Weekdays", 2, None], ["D", "Weekends", 1, None]],
-    "doctors": _fy1s(4),
-}
 
 
 @pytest.mark.parametrize(
