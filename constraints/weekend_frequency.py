@@ -36,16 +36,16 @@ def weekends_worked(ctx: Context, tl: Timeline) -> dict[int, Item]:
     """Saturday day index -> the first duty with work in that weekend (hours definition)."""
     lo, hi = weekend_window(ctx)
     out: dict[int, Item] = {}
-    sats = ctx.period.saturdays()
+    sats = set(ctx.period.saturdays())
     for it in tl.items:
         if it.minutes <= 0:
             continue
-        for sat in sats:
-            if sat in out:
-                continue
-            a, b = sat * DAY + lo, sat * DAY + hi
-            if it.start < b and it.end > a:
-                out[sat] = it
+        # the Saturdays whose window [sat + lo, sat + hi) the duty can meet: only a few
+        for sat in range((it.start - hi) // DAY, (it.end - lo) // DAY + 1):
+            if sat in sats and sat not in out:
+                a, b = sat * DAY + lo, sat * DAY + hi
+                if it.start < b and it.end > a:
+                    out[sat] = it
     return out
 
 
