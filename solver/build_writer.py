@@ -28,7 +28,7 @@ from rota_solve.solver.sheets import (
     clean,
 )
 from rota_solve.solver.solve import BuildResult
-from rota_solve.solver.spec import cover_index
+from rota_solve.solver.spec import Spec, cover_index
 
 PALETTE = [
     "9BC2E6",
@@ -59,15 +59,20 @@ def _version(name: str) -> str:
         return "not installed"
 
 
+def shift_fills(spec: Spec) -> dict[str, PatternFill]:
+    """One colour per shift, in the Shifts sheet's order (the Rota grid and the Template)."""
+    return {
+        s.code: PatternFill("solid", fgColor=PALETTE[i % len(PALETTE)])
+        for i, s in enumerate(spec.shifts)
+    }
+
+
 def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
     spec = result.spec
     assert result.rota is not None
     ws = wb.create_sheet("Rota", 0)
     period = spec.period
-    colours = {
-        s.code: PatternFill("solid", fgColor=PALETTE[i % len(PALETTE)])
-        for i, s in enumerate(spec.shifts)
-    }
+    colours = shift_fills(spec)
     ws.cell(2, 1, "doctor").font = BOLD
     ws.cell(2, 2, "grade").font = BOLD
     first = 3  # column of the first day
@@ -322,19 +327,18 @@ def add_template_sheet(wb: Workbook, result: BuildResult) -> None:
     period = spec.period
     days = [(period.start + timedelta(days=i)).strftime("%a") for i in range(7)]
     append_header(ws, ["line", *days, "hours", "weekend", "week 1"], freeze=True)
-    colours = {
-        s.code: PatternFill("solid", fgColor=PALETTE[i % len(PALETTE)])
-        for i, s in enumerate(spec.shifts)
-    }
-    hours = {s.code: (s.work_minutes if s.on_call else s.minutes) / 60 for s in spec.shifts}
+    colours = shift_fills(spec)
+    hours = [0.0] * period.weeks  # each line's: the first doctor's week n is line n
+    for d in result.rota.duties:
+        if d.doctor == spec.doctors[0].name:
+            hours[period.day_index(d.start.date()) // 7] += d.worked_hours
     for n, line in enumerate(template(spec, result.rota.duties), start=1):
-        codes = [c for cell in line for c in cell.split("+") if c]
         weekend = any(line[i] for i in range(7) if period.weekday(i) >= 5)
         ws.append(
             [
                 n,
                 *line,
-                round(sum(hours[c] for c in codes), 2),
+                round(hours[n - 1], 2),
                 "yes" if weekend else "",
                 spec.doctors[n - 1].name,
             ]

@@ -27,8 +27,10 @@ def parts(spec: Spec) -> list[Spec]:
     if spec.rota_type == "line" or len(spec.doctors) < 2:
         return [spec]
     elig = Eligibility(spec)
-    able = [(need, elig.able(need)) for needs in elig.needs.values() for need in needs]
-    root = tiers([docs for need, docs in able if docs and need.upper > 0])
+    able = [elig.able(need) for need in spec.cover]  # worked out once, used twice
+    root = tiers(
+        [docs for need, docs in zip(spec.cover, able, strict=True) if docs and need.upper > 0]
+    )
     order: list[str] = []
     for d in spec.doctors:
         r = root.get(d.name)
@@ -46,8 +48,7 @@ def parts(spec: Spec) -> list[Spec]:
     for d in spec.doctors:
         members[tier_of_doctor(d.name)].add(d.name)
     cover: list[list[int]] = [[] for _ in order]
-    for i, need in enumerate(spec.cover):
-        docs = elig.able(need)
+    for i, docs in enumerate(able):
         cover[tier_of_doctor(docs[0]) if docs else 0].append(i)
     out = []
     for t, names in enumerate(members):

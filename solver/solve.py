@@ -236,10 +236,6 @@ def _search(
     size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
     solver = cp_model.CpSolver()
     guard = configure(solver, spec, time_limit=time_limit)
-    if signals is not None and signals.received is not None:
-        # stopped already (another tier's search took the signal): read back, no search
-        solver.parameters.max_time_in_seconds = 0.1
-        solver.parameters.max_deterministic_time = 0.1
     watcher = _Watcher(obj, on_progress, t0)
     if on_progress is not None:
 
@@ -271,8 +267,8 @@ def _search(
     finished = threading.Event()
 
     def poll() -> None:
-        # a stop that came between the check above and the solver's start (when
-        # stop_search does nothing yet) still stops it: tiers stop one another (solve_parts)
+        # a stop that came before the solver started (when stop_search does nothing yet:
+        # another tier's search took the signal, or found no rota) still stops it
         while not finished.wait(0.1):
             if sig.received is not None:
                 solver.stop_search()
@@ -436,8 +432,8 @@ def solve(
     signals: Signals | None = None,
 ) -> BuildResult:
     """The least-cost compliant rota of the spec within the time limit (README: build).
-    Tiers that share no cover are built one after another, each as a spec of its own, and
-    joined (decompose.py); the joined rota is re-checked as a whole."""
+    Tiers that share no cover are built side by side, each as a spec of its own, and joined
+    (decompose.py); the joined rota is re-checked as a whole."""
     pieces = parts(spec)
     if len(pieces) == 1:
         return _solve_one(
@@ -537,6 +533,7 @@ def _solve_parts(
     if errors:
         raise errors[0]
     done = [r for r in results if r is not None]
+    assert len(done) == n  # every tier answered (or its error was raised above)
     for i in [*failed, *range(n)]:
         r = done[i]
         if not r.found:

@@ -371,6 +371,7 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
     weeks = settings.need("weeks", parse_weeks)
     repeats = settings.get("repeats", parse_bool, True)
     if rules is not None:
+        settings.has("rules")  # a rules row is read, and overridden by --rules
         if rules not in ("2016", "2019"):
             raise InputError(f"--rules: {rules!r} is not a rule set: write 2016 or 2019")
     else:
@@ -434,12 +435,12 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
     request_price = settings.get("request_price", _positive_number, 10.0)
     gaps = settings.get("gaps", _gaps, False)
     gap_price = settings.get("gap_price", _ranged(parse_number, 0, 10_000, "£0 to £10,000"), 0.0)
-    for row in settings.unread(SPEC_SETTINGS):
+    for row in settings.unread():  # every setting has been asked for by now
         name = row.raw("setting")
         raise row.error(
             "setting",
             f"{name!r} is not a setting rota-solve reads: correct the spelling or delete the"
-            f" row (settings: {', '.join(SPEC_SETTINGS)})",
+            f" row (settings: {', '.join(settings.asked.values())})",
         )
     if gaps and not settings.has("gap_price"):
         raise InputError(
@@ -477,33 +478,6 @@ def spec_from_tables(tables: Sheets, path: Path, *, rules: str | None = None) ->
     if rota_type == "line":
         refuse_for_line(built, settings, need("Cover"), doctors_table, optional)
     return built
-
-
-# Every setting a spec may give (README: Settings); any other row is refused by name.
-SPEC_SETTINGS = (
-    "rota_name",
-    "start_date",
-    "weeks",
-    "repeats",
-    "rules",
-    "pay_year",
-    "time_limit",
-    "seed",
-    "workers",
-    "reproducible",
-    "rota_type",
-    "bank_holidays",
-    "fairness",
-    "fair_nights_band",
-    "fair_weekends_band",
-    "fair_hours_band",
-    "night_block_min",
-    "whole_weekends",
-    "rest_before_nights",
-    "request_price",
-    "gaps",
-    "gap_price",
-)
 
 
 def _rota_type(value: object) -> Literal["individual", "line"]:

@@ -4,7 +4,7 @@ errors that name the sheet, row and column."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -131,14 +131,15 @@ class SettingsSheet:
             if key in self.rows:
                 raise row.error("setting", f"setting {name.strip()!r} appears twice; keep one")
             self.rows[key] = row
+        self.asked: dict[str, str] = {}  # every setting a reader asked for, as it names it
 
-    def unread(self, known: Iterable[str]) -> list[Row]:
-        """The rows whose setting is not one of `known` (a typo silently ignored would
-        build a different rota than the one asked for)."""
-        wanted = {norm(k) for k in known}
-        return [row for key, row in self.rows.items() if key not in wanted]
+    def unread(self) -> list[Row]:
+        """The rows whose setting no reader asked for (a typo silently ignored would build
+        a different rota than the one asked for): call once every setting has been read."""
+        return [row for key, row in self.rows.items() if key not in self.asked]
 
     def has(self, key: str) -> bool:
+        self.asked.setdefault(norm(key), key)
         row = self.rows.get(norm(key))
         return row is not None and row.raw("value") is not None
 
