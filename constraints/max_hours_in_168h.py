@@ -27,10 +27,11 @@ if TYPE_CHECKING:  # pragma: no cover
 def _arrays(tl: Timeline) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     s = np.array([it.start for it in tl.items], dtype=np.float64)
     e = np.array([it.end for it in tl.items], dtype=np.float64)
-    dens = np.array(
-        [it.work_minutes / it.minutes if it.minutes > 0 else 0.0 for it in tl.items],
-        dtype=np.float64,
-    )
+    # work per minute of each duty (1 for a shift), once per duty, not per copy of it
+    rate = {
+        it.index: it.work_minutes / it.minutes if it.minutes > 0 else 0.0 for it in tl.base_items
+    }
+    dens = np.array([rate[it.index] for it in tl.items], dtype=np.float64)
     return s, e, dens
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rota_solve.constraints.base import Breach, Context, Rule, runs
+from rota_solve.constraints.base import Breach, Context, Rule
 from rota_solve.solver.rota import Patterns
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +36,7 @@ class NightBlocks(Rule):
         out = []
         last = ctx.period.days - 1
         for name, tl in ctx.timelines.items():
-            for run in runs(ctx, tl.items, ctx.is_night):
+            for run in ctx.runs(tl, Context.is_night):
                 if run.unbounded or run.length >= least:
                     continue
                 if not ctx.period.repeats and (run.first_day == 0 or run.last_day >= last):

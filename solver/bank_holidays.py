@@ -8,18 +8,36 @@ solver."""
 from __future__ import annotations
 
 import math
+import tomllib
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
 
 from rota_solve.solver.rota import Duty
 
 REGIONS = ("england", "none")
 
 
+TABLE = Path(__file__).with_name("bank_holidays_england.toml")
+
+
 def bank_holidays(first: date, last: date, region: str = "england") -> dict[date, str]:
     """The bank holidays from `first` to `last` (inclusive), each on the weekday it is
-    taken: a weekend holiday is replaced by its observed weekday."""
+    taken: a weekend holiday is replaced by its observed weekday. Years the table holds are
+    read from it (the `holidays` package's answer, written by `python -m
+    rota_solve.solver.bank_holidays`; a test keeps the two the same): loading the package
+    takes 0.1 s, a tenth of checking a year's rota; other years ask the package."""
     if region == "none" or last < first:
         return {}
+    table = _table()
+    if table.first <= first.year and last.year <= table.last:
+        return {day: name for day, name in table.days.items() if first <= day <= last}
+    return from_package(first, last)
+
+
+def from_package(first: date, last: date) -> dict[date, str]:
+    """England's bank holidays by the `holidays` package."""
     import holidays
 
     found = holidays.country_holidays("GB", subdiv="ENG", years=range(first.year, last.year + 1))
@@ -31,6 +49,41 @@ def bank_holidays(first: date, last: date, region: str = "england") -> dict[date
         if first <= day <= last:
             out[day] = str(name)
     return out
+
+
+@dataclass(frozen=True)
+class Table:
+    first: int  # the first and last years held
+    last: int
+    days: dict[date, str]
+
+
+@cache
+def _table() -> Table:
+    with TABLE.open("rb") as fh:
+        data = tomllib.load(fh)
+    days = {date.fromisoformat(k): str(v) for k, v in data["days"].items()}
+    return Table(int(data["first_year"]), int(data["last_year"]), days)
+
+
+def write_table(first_year: int = 2016, last_year: int = 2045, path: Path = TABLE) -> None:
+    """The table, from the `holidays` package (run again when it changes: the test of the
+    table says so)."""
+    from importlib.metadata import version
+
+    days = from_package(date(first_year, 1, 1), date(last_year, 12, 31))
+    lines = [
+        "# England's bank holidays, each on the weekday it is taken: the `holidays` package's"
+        f" answer (version {version('holidays')}),",
+        "# written by `python -m rota_solve.solver.bank_holidays` (solver/bank_holidays.py);"
+        " do not edit by hand.",
+        f"first_year = {first_year}",
+        f"last_year = {last_year}",
+        "",
+        "[days]",
+        *(f'{day.isoformat()} = "{name}"' for day, name in days.items()),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def worked_on(duties: list[Duty], day: date) -> bool:
@@ -50,3 +103,7 @@ def days_in_lieu(holidays_in_period: int, ltft: float) -> float:
 
 def period_days(start: date, days: int) -> tuple[date, date]:
     return start, start + timedelta(days=days - 1)
+
+
+if __name__ == "__main__":
+    write_table()

@@ -10,8 +10,9 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from rota_solve.solver.bench import Outcome, Task, established
+from rota_solve.solver.outputs import atomic_path
 from rota_solve.solver.pay import PAY_ELEMENTS
-from rota_solve.solver.sheets import append_header, atomic_path, autosize, clean
+from rota_solve.solver.sheets import append_header, autosize, clean
 
 COMPARISON = [
     "scenario",

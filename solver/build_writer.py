@@ -17,16 +17,10 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rota_solve.solver.lines import template
-from rota_solve.solver.report import add_checks_sheet, add_pay_sheet
+from rota_solve.solver.outputs import atomic_path
+from rota_solve.solver.report_sheets import add_checks_sheet, add_pay_sheet
 from rota_solve.solver.rota_writer import rota_sheets
-from rota_solve.solver.sheets import (
-    BOLD,
-    HEADER_FILL,
-    append_header,
-    atomic_path,
-    autosize,
-    clean,
-)
+from rota_solve.solver.sheets import BOLD, HEADER_FILL, append_header, autosize, clean
 from rota_solve.solver.solve import BuildResult
 from rota_solve.solver.spec import Spec, cover_index
 

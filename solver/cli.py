@@ -141,9 +141,9 @@ def check(
 ) -> None:
     """Check a rota: every breach of the safe-working limits, and each doctor's pay."""
     from rota_solve.solver.checker import check_rota
-    from rota_solve.solver.report import print_report, write_check_report
+    from rota_solve.solver.outputs import check_output
+    from rota_solve.solver.report import print_report
     from rota_solve.solver.rota_io import Overrides, read_rota
-    from rota_solve.solver.sheets import check_output
 
     try:
         if report is not None:
@@ -157,7 +157,9 @@ def check(
         )
         parsed = read_rota(rota, overrides)
         result = check_rota(parsed)
-        if report is not None:
+        if report is not None:  # openpyxl is loaded only to write one (0.06 s)
+            from rota_solve.solver.report_sheets import write_check_report
+
             write_check_report(result, report, input_path=rota)
     except InputError as exc:
         _fail(exc)
@@ -240,7 +242,7 @@ def _build(
     from rota_solve.solver.build_writer import write_build
     from rota_solve.solver.capacity import shortfalls
     from rota_solve.solver.explain import explain
-    from rota_solve.solver.sheets import check_output
+    from rota_solve.solver.outputs import check_output
     from rota_solve.solver.signals import Signals
     from rota_solve.solver.solve import Progress, RecheckError, solve
     from rota_solve.solver.spec_io import read_spec
@@ -432,8 +434,8 @@ def bench(
     from rota_solve.solver.bench import run, tasks_for
     from rota_solve.solver.bench_writer import comparison_rows, proven, write_bench
     from rota_solve.solver.build_writer import write_build
+    from rota_solve.solver.outputs import check_output
     from rota_solve.solver.scenarios import load
-    from rota_solve.solver.sheets import check_output
     from rota_solve.solver.spec_io import read_spec
     from rota_solve.solver.workbook import read_workbook
 

@@ -19,9 +19,10 @@ from openpyxl import Workbook
 
 from rota_solve.solver.checker import CheckResult
 from rota_solve.solver.errors import InputError
+from rota_solve.solver.outputs import atomic_path
 from rota_solve.solver.pay import PAY_ELEMENTS
 from rota_solve.solver.rota import Duty, Rota
-from rota_solve.solver.sheets import append_header, atomic_path, autosize, clean
+from rota_solve.solver.sheets import append_header, autosize, clean
 
 LONDON = ZoneInfo("Europe/London")
 

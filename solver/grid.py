@@ -15,11 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from openpyxl.utils import get_column_letter
-
 from rota_solve.solver.rota import Duty
 from rota_solve.solver.values import is_blank, norm, text, unreadable
-from rota_solve.solver.workbook import Table
+from rota_solve.solver.workbook import Table, column_letter
 
 # cell words that are not duties
 NOT_DUTIES = {"", "leave", "off", "al", "sl", "zd", "-", "x"}
@@ -72,9 +70,7 @@ def read_grid(table: Table, off: frozenset[str] = frozenset()) -> list[GridCell]
                     continue
                 words = [] if is_blank(value) else [w.strip() for w in text(value).split("/")]
                 codes = tuple(sorted(w for w in words if w.lower() not in NOT_DUTIES | off and w))
-                cells.append(
-                    GridCell(doctor, day, codes, f"{get_column_letter(col + 1)}{row_number}")
-                )
+                cells.append(GridCell(doctor, day, codes, f"{column_letter(col + 1)}{row_number}"))
         return cells
     return None
 

@@ -1,19 +1,16 @@
-"""Showing a check: a rich terminal report, the JSON of workbook-format.md, and a report
-workbook with `Checks` and `Pay` sheets (written atomically, never over the input)."""
+"""Showing a check in the terminal (rich). The report workbook with `Checks` and `Pay`
+sheets is report_sheets.py: `check` loads openpyxl only when it writes one."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-from openpyxl import Workbook
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from rota_solve.constraints import PATTERNS, RULES, Breach
 from rota_solve.solver.checker import CheckResult
-from rota_solve.solver.sheets import append_header, atomic_path, autosize, clean
 
 CITATIONS = {r.id: r.citation for r in [*RULES, *PATTERNS]}
 TITLES = {r.id: r.title for r in [*RULES, *PATTERNS]}
@@ -165,60 +162,3 @@ def print_pay(result: CheckResult, console: Console) -> None:
     for n, group in enumerate(groups):
         suffix = f" ({n + 1} of {len(groups)})" if len(groups) > 1 else ""
         console.print(table(group, title + suffix))
-
-
-def add_checks_sheet(wb: Workbook, result: CheckResult) -> None:
-    ws = wb.create_sheet("Checks")
-    ws.append([clean(f"Rule set: {result.rule_set.name} ({result.rule_set.source})")])
-    ws.append([f"Pay year: {result.pay_year.year} ({result.pay_year.source})"])
-    if result.patterns:
-        ws.append(
-            [
-                f"{len(result.patterns)} pattern finding(s), severity pattern: trust policy in"
-                " Settings, not contract breaches"
-            ]
-        )
-    ws.append([])
-    append_header(
-        ws, ["doctor", "rule", "severity", "start", "value", "limit", "message", "citation"]
-    )
-    if not result.breaches:
-        ws.append(["No breach of any rule checked: the rota is compliant."])
-    for b in [*result.breaches, *result.patterns]:
-        d = b.as_dict()
-        ws.append(
-            [
-                b.doctor,
-                b.rule,
-                b.severity,
-                b.start,
-                d["value"],
-                d["limit"],
-                clean(b.message),
-                CITATIONS.get(b.rule, ""),
-            ]
-        )
-        ws.cell(ws.max_row, 4).number_format = "yyyy-mm-dd hh:mm"
-    autosize(ws)
-
-
-def add_pay_sheet(wb: Workbook, result: CheckResult) -> None:
-    ws = wb.create_sheet("Pay")
-    append_header(ws, [key for key, _ in PAY_COLUMNS])
-    for line in result.pay:
-        d = line.as_dict()
-        ws.append([d[k] for k, _ in PAY_COLUMNS])
-        for col in range(3, MONEY_END + 1):
-            ws.cell(ws.max_row, col).number_format = "£#,##0.00"
-    autosize(ws)
-
-
-def write_check_report(result: CheckResult, target: Path, *, input_path: Path) -> None:
-    wb = Workbook()
-    default = wb.active
-    if default is not None:
-        wb.remove(default)
-    add_checks_sheet(wb, result)
-    add_pay_sheet(wb, result)
-    with atomic_path(target, protect=[input_path]) as tmp:
-        wb.save(tmp)

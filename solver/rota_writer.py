@@ -8,8 +8,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from rota_solve.solver.clock import WEEKDAYS
+from rota_solve.solver.outputs import atomic_path
 from rota_solve.solver.rota import Rota
-from rota_solve.solver.sheets import append_header, atomic_path, autosize
+from rota_solve.solver.sheets import append_header, autosize
 
 
 def rota_sheets(wb: Workbook, rota: Rota) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -40,6 +41,7 @@ EXCEL_ERRORS = frozenset(
         "#UNKNOWN!",
     }
 )
+_SPACES = re.compile(r"[\s_]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -75,7 +77,9 @@ def unreadable(value: object) -> str | None:
             " Excel or LibreOffice and save it, or type the value"
         )
     code = value.code if isinstance(value, ErrorCell) else value
-    if isinstance(code, str) and code.strip().upper() in EXCEL_ERRORS:
+    if not isinstance(code, str) or "#" not in code:  # every error value has a #
+        return None
+    if code.strip().upper() in EXCEL_ERRORS:
         return f"holds the Excel error {code.strip()}: correct the formula or type the value"
     return None
 
@@ -94,7 +98,12 @@ def name_text(value: object) -> str:
 
 def norm(name: object) -> str:
     """Sheet and column names match ignoring case, spaces and underscores."""
-    return re.sub(r"[\s_]+", "", str(name)).lower()
+    return _norm(name) if isinstance(name, str) else _norm(str(name))
+
+
+@lru_cache(maxsize=4096)
+def _norm(name: str) -> str:  # a reader asks for the same few columns on every row
+    return _SPACES.sub("", name).lower()
 
 
 def is_blank(value: object) -> bool:

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from rota_solve.solver.bank_holidays import bank_holidays, days_in_lieu
+from rota_solve.solver.bank_holidays import _table, bank_holidays, days_in_lieu, from_package
 from rota_solve.solver.cli import app
 from rota_solve.solver.spec_io import read_spec
 from tests.spec_helpers import write_spec
@@ -27,6 +27,21 @@ def test_weekend_holidays_are_taken_on_their_observed_weekday() -> None:
     assert sorted(got) == [date(2026, 12, 25), date(2026, 12, 28), date(2027, 1, 1)]
     assert bank_holidays(date(2026, 12, 1), date(2027, 1, 5), "none") == {}
     assert date(2026, 8, 31) in bank_holidays(date(2026, 8, 1), date(2026, 9, 1))
+
+
+def test_the_table_is_the_holidays_packages_answer() -> None:
+    """The table `check` reads instead of loading the package (0.1 s) says what the package
+    says for every year it holds. When a new version of the package changes a year (a
+    one-off bank holiday announced), this fails: run `python -m
+    rota_solve.solver.bank_holidays` and commit the table."""
+    table = _table()
+    assert (table.first, table.last) == (2016, 2045)
+    assert table.days == from_package(date(table.first, 1, 1), date(table.last, 12, 31))
+    assert date(2023, 5, 8) in table.days  # the coronation: a one-off the package knows
+    # a span past the table's years asks the package, and agrees where both answer
+    wide = bank_holidays(date(2045, 12, 1), date(2046, 1, 5))
+    assert wide == from_package(date(2045, 12, 1), date(2046, 1, 5))
+    assert date(2045, 12, 25) in wide and date(2046, 1, 1) in wide
 
 
 @pytest.mark.parametrize(

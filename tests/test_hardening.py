@@ -25,9 +25,9 @@ from typer.testing import CliRunner
 
 from rota_solve.solver.checker import check_rota
 from rota_solve.solver.cli import app
+from rota_solve.solver.outputs import atomic_path
 from rota_solve.solver.report import print_report
 from rota_solve.solver.rota_io import read_rota
-from rota_solve.solver.sheets import atomic_path
 from tests.conftest import ROOT
 from tests.spec_helpers import write_spec
 from tests.test_input import DOCTORS, write

@@ -27,7 +27,7 @@ from openpyxl import load_workbook
 
 from rota_solve.constraints import Breach
 from rota_solve.solver.checker import check_rota
-from rota_solve.solver.report import write_check_report
+from rota_solve.solver.report_sheets import write_check_report
 from rota_solve.solver.rota import Doctor, Duty, Period, Rota
 from tests.helpers import MONDAY
 
