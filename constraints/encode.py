@@ -8,7 +8,7 @@ constraints exactly when the check finds no breach.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from rota_solve.solver.cpmodel import Kind, Placed, RotaModel
@@ -46,7 +46,9 @@ def rest_after_run(m: RotaModel, rule_id: str, kind: Kind, pool: Kind = "shift")
 
     For each candidate c that could end such a run on day t: if c is worked, the days
     t-A+1..t-1 have a `kind` duty, day t+1 has none, and no later `kind` duty starts on day t,
-    then no `pool` duty may start after c and within the rest."""
+    then no `pool` duty may start after c and within the rest: one constraint per c (those
+    conditions enforce that every such duty is off), not a clause per pair (on a 52-week
+    tier the clauses were 278,000 of the model's 354,000 constraints)."""
     p = m.params(rule_id)
     after = int(p["after_run_of"])
     rest = round(p["min_rest_hours"] * 60)
@@ -63,20 +65,24 @@ def rest_after_run(m: RotaModel, rule_id: str, kind: Kind, pool: Kind = "shift")
             before = [m.flag(doctor, t - j, kind) for j in range(1, after)]
             if any(f is None for f in before):
                 continue
-            clause = [c.var.negated(), *(f.negated() for f in before if f is not None)]
-            nxt = m.flag(doctor, t + 1, kind)
-            if nxt is not None:
-                clause.append(nxt)
-            for q in placed[k + 1 :]:
-                if q.item.day > t:
-                    break
-                if match(q.item):
-                    clause.append(q.var)  # a later duty of the run on the same day
+            banned = []
             for q in placed[k + 1 :]:
                 if q.item.start >= c.item.end + rest:
                     break
                 if in_pool(q.item):
-                    m.model.add_bool_or([*clause, q.var.negated()])
+                    banned.append(q.var.negated())
+            if not banned:
+                continue
+            run_ends: list[Any] = [c.var, *(f for f in before if f is not None)]
+            nxt = m.flag(doctor, t + 1, kind)
+            if nxt is not None:
+                run_ends.append(nxt.negated())
+            for q in placed[k + 1 :]:
+                if q.item.day > t:
+                    break
+                if match(q.item):
+                    run_ends.append(q.var.negated())  # no later duty of the run that day
+            m.model.add_bool_and(banned).only_enforce_if(run_ends)
 
 
 def pairs_closer_than(m: RotaModel, limit: int, kind: Kind) -> None:

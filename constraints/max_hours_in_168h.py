@@ -13,8 +13,7 @@ valued at its worst window.
 from __future__ import annotations
 
 import math
-from bisect import bisect_left
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -108,34 +107,62 @@ class MaxHoursIn168h(Rule):
             placed = m.placed(doctor)
             if not placed:
                 continue
-            starts = [q.item.start for q in placed]
-            longest = max(q.item.minutes for q in placed)
-            times = {q.item.start for q in placed} | {q.item.end - window for q in placed}
+            # every window at once with numpy (a 52-week tier: ~30,000 windows a doctor,
+            # ~25 duties each): row r is the window starting at times[r], column j its
+            # lo[r] + j-th duty in start order
+            starts = np.array([q.item.start for q in placed], dtype=np.int64)
+            ends = np.array([q.item.end for q in placed], dtype=np.int64)
+            # scaled work per minute of overlap: a shift's every minute, an on-call period's
+            # expected work spread over it
+            rate = np.array(
+                [
+                    q.cand.shift.work_minutes * (scale // q.item.minutes)
+                    if q.item.on_call
+                    else scale
+                    for q in placed
+                ],
+                dtype=np.int64,
+            )
+            keys = np.array([q.var.index for q in placed], dtype=np.int64)
+            vars_ = {q.var.index: q.var for q in placed}
+            longest = int((ends - starts).max())
+            times = np.unique(np.concatenate([starts, ends - window]))
             if m.period.repeats:
-                times = {t % span for t in times}
-            seen: set[tuple[tuple[int, int], ...]] = set()
-            for t in sorted(times):
-                coeffs: dict[int, tuple[Any, int]] = {}
-                lo = bisect_left(starts, t - longest)
-                hi = bisect_left(starts, t + window)
-                for q in placed[lo:hi]:
-                    overlap = min(q.item.end, t + window) - max(q.item.start, t)
-                    if overlap <= 0:
-                        continue
-                    if q.item.on_call:
-                        c = overlap * q.cand.shift.work_minutes * (scale // q.item.minutes)
-                    else:
-                        c = overlap * scale
-                    if c:
-                        key = q.var.index
-                        coeffs[key] = (q.var, coeffs.get(key, (q.var, 0))[1] + c)
-                if sum(c for _, c in coeffs.values()) <= limit * scale:
-                    continue  # cannot breach, whatever is worked
-                sig = tuple(sorted((k, c) for k, (_, c) in coeffs.items()))
-                if sig in seen:
+                times = np.unique(times % span)
+            lo = np.searchsorted(starts, times - longest, side="left")
+            hi = np.searchsorted(starts, times + window, side="left")
+            width = int((hi - lo).max(initial=0))
+            if width == 0:
+                continue
+            cols = np.arange(width)
+            idx = np.minimum(lo[:, None] + cols[None, :], len(placed) - 1)
+            inside = cols[None, :] < (hi - lo)[:, None]
+            overlap = np.minimum(ends[idx], (times + window)[:, None]) - np.maximum(
+                starts[idx], times[:, None]
+            )
+            coeff = np.where(inside & (overlap > 0), overlap * rate[idx], 0)
+            most = limit * scale
+            rows = np.flatnonzero(coeff.sum(axis=1) > most)  # the others cannot breach
+            nonzero = coeff[rows] != 0
+            row_keys = np.split(keys[idx[rows]][nonzero], np.cumsum(nonzero.sum(axis=1))[:-1])
+            row_coeffs = np.split(coeff[rows][nonzero], np.cumsum(nonzero.sum(axis=1))[:-1])
+            # a window meets one duty twice only through two copies of a repeating cycle
+            # shorter than the window and a duty
+            twice = m.period.repeats and span < window + longest
+            seen: set[bytes] = set()
+            for ks, cs in zip(row_keys, row_coeffs, strict=True):
+                if twice:
+                    merged: dict[int, int] = {}
+                    for k, c in zip(ks.tolist(), cs.tolist(), strict=True):
+                        merged[k] = merged.get(k, 0) + c
+                    pairs = sorted(merged.items())  # the same window, however met
+                    ks = np.array([k for k, _ in pairs], dtype=np.int64)
+                    cs = np.array([c for _, c in pairs], dtype=np.int64)
+                sig = ks.tobytes() + cs.tobytes()
+                if sig in seen:  # the same constraint as a window before it
                     continue
                 seen.add(sig)
-                m.model.add(sum(c * v for v, c in coeffs.values()) <= limit * scale)
+                m.model.add(m.weighted([vars_[k] for k in ks.tolist()], cs.tolist()) <= most)
 
 
 RULE = MaxHoursIn168h()

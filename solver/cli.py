@@ -291,8 +291,9 @@ def _build(
             if deterministic
             else f"{max(0.0, limit - p.seconds):.0f} s left"
         )
-        if p.stage:  # a long period, grown a few weeks at a time: no whole rota yet
-            return f"solving {p.seconds:6.1f} s ({left}) · {p.stage}"
+        if p.stage:  # a long period, grown a few weeks at a time (a whole rota, or none yet)
+            best = "" if p.cost is None else f"best {cost} · "
+            return f"solving {p.seconds:6.1f} s ({left}) · {best}{p.stage}"
         return (
             f"solving {p.seconds:6.1f} s ({left}) · best {cost} · bound {bound}{gap}"
             " · Ctrl-C keeps the best rota"

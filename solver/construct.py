@@ -128,9 +128,13 @@ def first_rota(
             fix_before = min(fix_before, max(0, (weeks - p.window_weeks) * 7))
         found, seconds = search(prefix(spec, weeks), each, values, fix_before)
         used += seconds
-        if found is None and fix_before > 0 and budget - used >= 1.0:
-            # the weeks fixed so far may leave this window no fair rota: free the window
-            # before it too, once
+        while found is None and fix_before > 0:
+            # the weeks fixed so far may leave this window no fair rota (measured: the
+            # last window of a 52-week tier, whose bands are the whole period's, was
+            # infeasible in 0.1 s with 44 weeks fixed at their prefixes' wider bands):
+            # free the window before it too, and so on back to the start if need be
+            if stopped is not None and stopped():
+                return None, used
             fix_before = max(0, fix_before - p.window_weeks * 7)
             found, seconds = search(
                 prefix(spec, weeks), max(1.0, budget - used), values, fix_before

@@ -90,6 +90,7 @@ class RotaModel:
         self.copies = (-1, 0, 1, 2) if self.period.repeats else (0,)
         self.elig = Eligibility(self.spec)
         self.needs: dict[tuple[int, str], list[CoverNeed]] = self.elig.needs
+        self._able: dict[int, list[str]] = {}
 
     # -- the variable container ---------------------------------------------------------
 
@@ -186,7 +187,19 @@ class RotaModel:
         return self.elig.eligible(doctor, day, shift)
 
     def able(self, need: CoverNeed) -> list[str]:
-        return self.elig.able(need)
+        """The doctors who may fill the need, worked out once per need (fairness asks for
+        every need's doctors once per measure: on a 52-week tier that was a fifth of the
+        model's building)."""
+        found = self._able.get(id(need))  # the spec holds its needs as long as the model
+        if found is None:
+            found = self._able[id(need)] = self.elig.able(need)
+        return list(found)
+
+    @staticmethod
+    def weighted(variables: list[Any], coefficients: list[int]) -> Any:
+        """sum(c * v), built in one call (a rule module never imports ortools: the checker
+        does not load it)."""
+        return cp_model.LinearExpr.weighted_sum(variables, coefficients)
 
     # -- assembling ---------------------------------------------------------------------
 

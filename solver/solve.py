@@ -7,6 +7,7 @@ the model's pay objective), the bound, the gap and the time, like PyJobShop's Re
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import tomllib
@@ -206,6 +207,7 @@ def _search(
     t0: float | None = None,
     built: tuple[RotaModel, Objective] | None = None,
     enough: float | None = None,
+    complete: list[int] | None = None,
 ) -> _Search:
     """Build the model and run CP-SAT once; Ctrl-C and SIGTERM stop the search and keep the
     best rota (signals.py). Handlers run in the main thread only, so the solve runs in a
@@ -215,7 +217,9 @@ def _search(
     (first day, day after the last) where it is given (construct.py). `built`: a model
     built before, solved as a copy (so it can be solved again with other days fixed).
     `enough`: wall seconds after which the search ends at its next rota (a soft limit:
-    it goes on to `time_limit` while it has none)."""
+    it goes on to `time_limit` while it has none). `complete`: a value for every variable
+    of `built` (a rota of the same model found with some days fixed), hinted in full, so
+    the search starts from it at once instead of rebuilding it from `hint`."""
     if built is None:
         m = RotaModel(spec, fair_slack=slack).build()
         obj = add_objective(m, fairness=fair)
@@ -223,7 +227,11 @@ def _search(
     else:
         m, obj = built
         model = m.model.clone() if hint is not None else m.model
-    if hint is not None:
+    if complete is not None:
+        assert hint is not None and free is None  # a clone, every variable hinted
+        for index, value in enumerate(complete):
+            model.add_hint(model.get_int_var_from_proto_index(index), value)
+    elif hint is not None:
         lo, hi = free if free is not None else (0, m.days)
         for key, var in m.x.items():
             value = hint.get(key, 0)
@@ -330,6 +338,7 @@ def _grow(
     # rota there is nothing to improve), never into the whole model's own share
     ceiling = limit * (how.share + how.improve_share)
     latest: list[_Search] = []
+    best: list[int | None] = [None]  # the cheapest whole rota's cost so far (pence)
     full: list[tuple[RotaModel, Objective]] = []
 
     def whole() -> tuple[RotaModel, Objective]:
@@ -350,6 +359,13 @@ def _grow(
             return None
         if whole:
             latest.append(r)
+            if on_progress is not None:  # a whole rota: its cost is the best so far
+                cost = int(r.solver.value(r.obj.pay_expr() + r.obj.gap_expr()))
+                if best[0] is None or cost < best[0]:
+                    best[0] = cost
+                on_progress(
+                    Progress(seconds=time.monotonic() - t0, cost=best[0], solutions=len(latest))
+                )
         return None if r.why.startswith("interrupted") else _values(r)
 
     def window(
@@ -376,7 +392,11 @@ def _grow(
 
     def stage(text: str) -> None:
         if on_progress is not None:
-            on_progress(Progress(seconds=time.monotonic() - t0, stage=text))
+            on_progress(
+                Progress(
+                    seconds=time.monotonic() - t0, cost=best[0], solutions=len(latest), stage=text
+                )
+            )
 
     def stopped() -> bool:
         return signals is not None and signals.received is not None
@@ -637,6 +657,7 @@ def _solve_one(
     # time (construct.py); the full search then starts from it, for the time left.
     grown: _Search | None = None
     built: tuple[RotaModel, Objective] | None = None
+    whole_bound: float | None = None  # from a whole-model search that found no rota
     spent = 0.0
     how = plan(conf)
     how = replace(how, final_seconds=how.final_seconds * shared)
@@ -653,16 +674,24 @@ def _solve_one(
             stopped=f"interrupted ({signals.name if signals else ''}), before any rota was found",
         )
     elif grown is not None:  # the strict model, from a complete rota, for the time left
+        # (wall clock: what is left of the limit now, so that the hints' setting-up does
+        # not carry the build past it; deterministic: the limit less the windows' time)
+        left = limit - spent if spec.solve.reproducible else limit - (time.monotonic() - t0)
         run = model(
             False,
-            limit - spent,
+            left,
             on_progress=on_progress,
             hint=_values(grown),
+            complete=list(grown.solver.response_proto.solution),
             t0=t0,
             built=built,
         )
         if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            run = grown  # no time left to see the whole model again: the grown rota stands
+            # the whole model found no rota in the time left (too little for its
+            # presolve), but what it proved of the least cost is still a bound: the grown
+            # rota stands, measured against it
+            whole_bound = run.solver.best_objective_bound
+            run = grown
     else:
         left = max(1.0, limit - spent)  # a construction that found nothing used `spent`
         if spec.solve.reproducible:  # deterministic: the strict model gets its share outright
@@ -739,6 +768,8 @@ def _solve_one(
     result.bound_pence = max(0, int(best_bound) - result.penalty_pence)
     if run.restricted:  # some days were fixed: no bound on the whole model
         result.bound_pence = None
+        if whole_bound is not None and math.isfinite(whole_bound) and whole_bound > 0:
+            result.bound_pence = max(0, int(whole_bound) - result.penalty_pence)
     if status == cp_model.OPTIMAL:
         result.bound_pence = result.cost_pence + result.unfilled_pence
     result.check = recheck(rota, result)

@@ -19,6 +19,7 @@ from rota_solve.solver.construct import (
     Key,
     Plan,
     applies,
+    first_rota,
     improve,
     passes,
     prefix,
@@ -68,6 +69,40 @@ def test_improvement_passes_alternate_and_keep_to_the_budget() -> None:
     assert used == 25.0  # eight windows of 3 s and one of 1 s
     assert seen == first
     assert len(values) == 9  # every window's answer carried into the next
+
+
+def test_a_window_with_no_rota_frees_the_weeks_before_it_until_one_is_found() -> None:
+    """The last window of a 52-week tier was infeasible with 44 weeks fixed (their prefixes
+    keep wider bands): the construction frees a window more at a time, back to the start if
+    need be, even when the construction's budget is spent (an infeasible window says so in
+    a fraction of a second), and gives up only when nothing is fixed and still no rota."""
+    calls: list[tuple[int, int]] = []
+
+    def search(
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int
+    ) -> tuple[dict[Key, int] | None, float]:
+        weeks = sub.period.weeks
+        calls.append((weeks, fix_before))
+        if weeks == 16 and fix_before > 28:  # the last window needs days 28- free
+            return None, 5.0
+        return {("w", weeks, str(fix_before)): 1}, 5.0
+
+    spec = _spec(weeks=16)
+    values, used = first_rota(spec, PLAN, 10.0, search)
+    assert values is not None
+    assert calls == [(4, 0), (8, 21), (12, 49), (16, 77), (16, 49), (16, 21)]
+    assert used == 30.0  # past the budget: the retries are what it takes
+
+    calls.clear()
+
+    def never(
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int
+    ) -> tuple[dict[Key, int] | None, float]:
+        calls.append((sub.period.weeks, fix_before))
+        return ({}, 0.1) if sub.period.weeks < 16 else (None, 0.1)
+
+    assert first_rota(spec, PLAN, 10.0, never)[0] is None
+    assert calls[-1] == (16, 0)  # it tried with every day free before giving up
 
 
 def _spec(weeks: int = 8, repeats: bool = False, band: float = 4.0) -> Spec:
@@ -256,21 +291,41 @@ def test_tier_cuts_never_change_the_optimum(seed: int) -> None:
 
 def test_a_grown_rota_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
     # The whole model finds nothing in the time left after growing and improving (made so
-    # here): the improved rota stands, as FEASIBLE with no bound (some days were fixed in
-    # the run that found it, so its bound is not the whole model's).
+    # here): the improved rota stands, as FEASIBLE. Its own run had days fixed, so its
+    # bound is not the whole model's; the whole model's search proved a bound all the
+    # same (a 52-week tier's did, in too little time to take up its hint): that one is
+    # reported. A search that proved none leaves the bound unknown.
     import dataclasses
 
     _with_construction(monkeypatch)
     real = solve_module._search
+    finals: list[Any] = []
 
     def last_fails(spec: Spec, **kw: Any) -> Any:
         run = real(spec, **kw)
         if kw.get("built") is not None and kw.get("free") is None:
+            finals.append(run)
             return dataclasses.replace(run, status=cp_model.UNKNOWN)
         return run
 
     monkeypatch.setattr(solve_module, "_search", last_fails)
     result = solve(_spec(weeks=8))
     assert result.status == "FEASIBLE" and result.rota is not None
-    assert result.bound_pence is None and result.gap is None
     assert check_rota(result.rota).breaches == []
+    proved = int(finals[-1].solver.best_objective_bound) - result.penalty_pence
+    assert result.bound_pence == proved
+    assert result.cost_pence is not None and proved <= result.cost_pence
+
+    class NoBound:
+        best_objective_bound = float("-inf")
+
+    def proves_nothing(spec: Spec, **kw: Any) -> Any:
+        run = real(spec, **kw)
+        if kw.get("built") is not None and kw.get("free") is None:
+            return dataclasses.replace(run, status=cp_model.UNKNOWN, solver=NoBound())
+        return run
+
+    monkeypatch.setattr(solve_module, "_search", proves_nothing)
+    result = solve(_spec(weeks=8))
+    assert result.status == "FEASIBLE" and result.rota is not None
+    assert result.bound_pence is None and result.gap is None
