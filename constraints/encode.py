@@ -66,22 +66,23 @@ def rest_after_run(m: RotaModel, rule_id: str, kind: Kind, pool: Kind = "shift")
             if any(f is None for f in before):
                 continue
             banned = []
-            for q in placed[k + 1 :]:
-                if q.item.start >= c.item.end + rest:
-                    break
-                if in_pool(q.item):
-                    banned.append(q.var.negated())
+            until = c.item.end + rest
+            i = k + 1  # indices, not slices: a slice copies the rest of the year each time
+            while i < len(placed) and placed[i].item.start < until:
+                if in_pool(placed[i].item):
+                    banned.append(placed[i].var.negated())
+                i += 1
             if not banned:
                 continue
             run_ends: list[Any] = [c.var, *(f for f in before if f is not None)]
             nxt = m.flag(doctor, t + 1, kind)
             if nxt is not None:
                 run_ends.append(nxt.negated())
-            for q in placed[k + 1 :]:
-                if q.item.day > t:
-                    break
-                if match(q.item):
-                    run_ends.append(q.var.negated())  # no later duty of the run that day
+            i = k + 1
+            while i < len(placed) and placed[i].item.day <= t:
+                if match(placed[i].item):
+                    run_ends.append(placed[i].var.negated())  # no later duty of the run that day
+                i += 1
             m.model.add_bool_and(banned).only_enforce_if(run_ends)
 
 
@@ -94,7 +95,8 @@ def pairs_closer_than(m: RotaModel, limit: int, kind: Kind) -> None:
         for k, a in enumerate(placed):
             if a.item.copy != 0:
                 continue
-            for b in placed[k + 1 :]:
-                if b.item.start - a.item.end >= limit:
-                    break  # sorted by start: every later duty is further away
-                m.model.add_bool_or([a.var.negated(), b.var.negated()])
+            i = k + 1
+            while i < len(placed) and placed[i].item.start - a.item.end < limit:
+                # sorted by start: every later duty is further away
+                m.model.add_bool_or([a.var.negated(), placed[i].var.negated()])
+                i += 1
