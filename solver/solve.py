@@ -20,7 +20,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from rota_solve.solver.checker import CheckResult, check_rota
-from rota_solve.solver.construct import Key, Plan, applies, first_rota, improve, plan
+from rota_solve.solver.construct import Key, Move, Plan, applies, first_rota, improve, plan
 from rota_solve.solver.cpmodel import RotaModel
 from rota_solve.solver.decompose import parts
 from rota_solve.solver.gaps import Gap, gap_list
@@ -204,6 +204,7 @@ def _search(
     give_up: float | None = None,
     hint: dict[Key, int] | None = None,
     free: tuple[int, int] | None = None,
+    free_doctors: frozenset[str] | None = None,
     t0: float | None = None,
     built: tuple[RotaModel, Objective] | None = None,
     enough: float | None = None,
@@ -214,7 +215,8 @@ def _search(
     thread that the main thread waits for. `give_up`: wall seconds after which a search
     that has found no rota stops (why = "gave up"). `hint`: values for the model's
     variables (a variable it does not name is hinted 0), fixed on the days outside `free`
-    (first day, day after the last) where it is given (construct.py). `built`: a model
+    (first day, day after the last) where it is given, and for the doctors outside
+    `free_doctors` where that is given (construct.py). `built`: a model
     built before, solved as a copy (so it can be solved again with other days fixed).
     `enough`: wall seconds after which the search ends at its next rota (a soft limit:
     it goes on to `time_limit` while it has none). `complete`: a value for every variable
@@ -235,7 +237,7 @@ def _search(
         lo, hi = free if free is not None else (0, m.days)
         for key, var in m.x.items():
             value = hint.get(key, 0)
-            if lo <= key[1] < hi:
+            if lo <= key[1] < hi and (free_doctors is None or key[0] in free_doctors):
                 model.add_hint(var, value)
             else:  # fixed: its domain is the one value
                 domain = model.proto.variables[var.index].domain
@@ -407,7 +409,7 @@ def _grow(
     built = whole()
 
     def again(
-        seconds: float, values: dict[Key, int], span: tuple[int, int]
+        seconds: float, values: dict[Key, int], move: Move
     ) -> tuple[dict[Key, int] | None, float]:
         began = time.monotonic()
         r = _search(
@@ -418,7 +420,8 @@ def _grow(
             on_progress=None,
             signals=signals,
             hint=values,
-            free=span,
+            free=(move.first, move.end),
+            free_doctors=move.doctors,
             built=built,
         )
         r.restricted = True
@@ -434,6 +437,7 @@ def _grow(
     _, more = improve(
         values,
         spec.period.days,
+        [d.name for d in sorted(spec.doctors, key=lambda d: (d.grade, d.name))],
         how,
         min(limit * how.improve_share, limit - spent - keep),
         again,

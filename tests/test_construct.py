@@ -6,6 +6,7 @@ cuts off a rota the bands allow."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import timedelta
 from itertools import islice
 from typing import Any
@@ -17,9 +18,11 @@ from rota_solve.solver import solve as solve_module
 from rota_solve.solver.checker import check_rota
 from rota_solve.solver.construct import (
     Key,
+    Move,
     Plan,
     applies,
     first_rota,
+    groups,
     improve,
     passes,
     prefix,
@@ -53,22 +56,75 @@ def test_windows_grow_to_the_whole_period() -> None:
 
 
 def test_improvement_passes_alternate_and_keep_to_the_budget() -> None:
-    seen: list[tuple[int, int]] = []
+    seen: list[Move] = []
 
     def search(
-        seconds: float, values: dict[Key, int], span: tuple[int, int]
+        seconds: float, values: dict[Key, int], move: Move
     ) -> tuple[dict[Key, int] | None, float]:
         assert seconds == 3.0 or seconds < 3.0
-        seen.append(span)
+        seen.append(move)
         # a window improves the rota: the values record which windows were solved
         return {**values, ("w", len(seen), "x"): 1}, seconds
 
     first = list(islice(passes(70, PLAN), 9))
-    assert first == spans(70, PLAN) + spans(70, PLAN, 7)
-    values, used = improve({}, 70, PLAN, 25.0, search)
+    assert first == [Move(a, b) for a, b in spans(70, PLAN) + spans(70, PLAN, 7)]
+    values, used = improve({}, 70, [], PLAN, 25.0, search)
     assert used == 25.0  # eight windows of 3 s and one of 1 s
     assert seen == first
     assert len(values) == 9  # every window's answer carried into the next
+
+
+def test_doctor_groups_take_turns_with_windows_of_weeks() -> None:
+    """A pass of weeks (every doctor), then a pass of doctor groups over the whole period
+    (they swap blocks among themselves), each pass pairing the doctors differently."""
+    names = [f"Dr {c}" for c in "ABCDEFG"]
+    assert groups(names, 3, 0) == [
+        frozenset({"Dr A", "Dr B", "Dr C"}),
+        frozenset({"Dr D", "Dr E", "Dr F", "Dr G"}),  # a group of one joins the last
+    ]
+    assert groups(names, 3, 1)[0] == frozenset({"Dr B", "Dr C", "Dr D"})
+    assert groups(names, 7, 0) == [] and groups(names, 1, 0) == []  # the whole, or nobody
+    plan = replace(PLAN, group_doctors=3)
+    moves = list(islice(passes(70, plan, names), 12))
+    weeks = [Move(a, b) for a, b in spans(70, PLAN)]
+    assert moves[:4] == weeks
+    assert moves[4:6] == [Move(0, 70, g) for g in groups(names, 3, 0)]
+    assert moves[6:11] == [Move(a, b) for a, b in spans(70, PLAN, 7)]
+    assert moves[11] == Move(0, 70, groups(names, 3, 1)[0])
+    # many doctors: narrower windows of weeks (doctor-weeks), never under 2 weeks
+    wide = replace(plan, window_weeks=8, improve_doctor_weeks=160)
+    assert next(passes(182, wide, names)) == Move(0, 56)  # 160 / 7 doctors: the whole 8
+    forty = [f"Dr {i}" for i in range(40)]
+    assert next(passes(182, wide, forty)) == Move(0, 28)  # 160 / 40: 4 weeks
+    assert next(passes(182, wide, forty * 3)) == Move(0, 14)  # at least 2
+
+
+def test_a_doctor_group_is_solved_with_everyone_else_fixed() -> None:
+    """`_search` frees only the named doctors: everyone else's duties come back as given,
+    and the group's still fill the cover with them."""
+    spec = _spec(weeks=4)
+    base = solve(spec)
+    assert base.rota is not None
+    m = build_model(spec)
+    values = {k: 0 for k in m.x}
+    for d in base.rota.duties:
+        values[(d.doctor, (d.start.date() - spec.period.start).days, d.shift)] = 1
+    group = frozenset({"Dr A", "Dr C"})
+    run = solve_module._search(
+        spec,
+        fair=True,
+        slack=False,
+        time_limit=5,
+        on_progress=None,
+        signals=None,
+        hint=values,
+        free=(0, spec.period.days),
+        free_doctors=group,
+    )
+    assert run.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    got = {k: int(run.solver.value(v)) for k, v in run.m.x.items()}
+    assert all(got[k] == v for k, v in values.items() if k[0] not in group)
+    assert check_rota(replace(base.rota, duties=run.m.duties(run.solver.value))).breaches == []
 
 
 def test_a_window_with_no_rota_frees_the_weeks_before_it_until_one_is_found() -> None:
