@@ -57,6 +57,11 @@ class Objective:
     def gap_expr(self) -> Any:
         return sum(pence * unfilled for _, pence, unfilled in self.gaps)
 
+    def cost_expr(self) -> Any:
+        """What a rota costs the trust: the pay bill and any gaps' locum cost (what the
+        progress line shows; requests and fairness slack are prices of the search)."""
+        return self.pay_expr() + self.gap_expr()
+
 
 def _rounded(
     model: cp_model.CpModel,

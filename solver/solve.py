@@ -150,7 +150,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.progress.seconds = time.monotonic() - self.t0
         if self.obj.fair_slack and self.value(self.obj.fair_slack_expr()) > 0:
             return  # compliant, not yet fair: not a rota build would return
-        self.progress.cost = int(self.value(self.obj.pay_expr() + self.obj.gap_expr()))
+        self.progress.cost = int(self.value(self.obj.cost_expr()))
         self.progress.bound = int(self.best_objective_bound)
         if self.on_progress is not None:
             self.on_progress(self.progress)
@@ -362,7 +362,7 @@ def _grow(
         if whole:
             latest.append(r)
             if on_progress is not None:  # a whole rota: its cost is the best so far
-                cost = int(r.solver.value(r.obj.pay_expr() + r.obj.gap_expr()))
+                cost = int(r.solver.value(r.obj.cost_expr()))
                 if best[0] is None or cost < best[0]:
                     best[0] = cost
                 on_progress(
