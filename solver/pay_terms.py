@@ -44,6 +44,7 @@ class Objective:
     fairness: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
     gaps: list[tuple[Any, int, Any]] = field(default_factory=list)  # (need, pence each, unfilled)
     fair_slack: list[tuple[Any, int, str]] = field(default_factory=list)  # (slack, pence, what)
+    minutes: dict[str, Any] = field(default_factory=dict)  # doctor -> worked minutes (IntVar)
 
     def pay_expr(self) -> Any:
         return sum(v for terms in self.pay.values() for v in terms.values())
@@ -179,6 +180,7 @@ def add_pay(
             min_t = min(max_t, own["minutes"][0])
         t = model.new_int_var(min_t, max_t, f"minutes[{doctor}]")
         model.add(t == sum(c.shift.work_minutes * c.var for c in cands))
+        obj.minutes[doctor] = t
 
         # minutes over 40 h weeks, x = max(t - cap, 0): paid as additional hours; for LTFT the
         # basic is paid on min(t, cap) = t - x, so that basic + additional is linear in t
