@@ -209,6 +209,7 @@ def _search(
     built: tuple[RotaModel, Objective] | None = None,
     enough: float | None = None,
     complete: list[int] | None = None,
+    deadline: float | None = None,
 ) -> _Search:
     """Build the model and run CP-SAT once; Ctrl-C and SIGTERM stop the search and keep the
     best rota (signals.py). Handlers run in the main thread only, so the solve runs in a
@@ -221,7 +222,9 @@ def _search(
     `enough`: wall seconds after which the search ends at its next rota (a soft limit:
     it goes on to `time_limit` while it has none). `complete`: a value for every variable
     of `built` (a rota of the same model found with some days fixed), hinted in full, so
-    the search starts from it at once instead of rebuilding it from `hint`."""
+    the search starts from it at once instead of rebuilding it from `hint`. `deadline`:
+    a wall-clock end (time.monotonic()) the search keeps to as well, its limit taken when
+    the model is ready (building, copying and hinting a year's model take seconds)."""
     if built is None:
         m = RotaModel(spec, fair_slack=slack).build()
         obj = add_objective(m, fairness=fair)
@@ -245,6 +248,9 @@ def _search(
     proto = model.proto
     size = {"variables": len(proto.variables), "constraints": len(proto.constraints)}
     solver = cp_model.CpSolver()
+    if deadline is not None and not spec.solve.reproducible:
+        left = max(0.5, deadline - time.monotonic())
+        time_limit = left if time_limit is None else min(time_limit, left)
     guard = configure(solver, spec, time_limit=time_limit)
     watcher = _Watcher(obj, on_progress, t0)
     if on_progress is not None:
@@ -530,6 +536,7 @@ def _solve_parts(
                 fairness=fairness,
                 signals=tiers_stop,
                 shared=n,
+                t0=t0,
             )
         except BaseException as exc:  # re-raised in the caller's thread
             errors.append(exc)
@@ -628,11 +635,17 @@ def _solve_one(
     fairness: bool | None = None,
     signals: Signals | None = None,
     shared: int = 1,
+    t0: float | None = None,
 ) -> BuildResult:
     """One model (or one tier). `shared`: how many searches share the machine (tiers side
     by side): a long period's last whole-model search then keeps that many times
-    `final_seconds`, since it needs that much longer to report its bound."""
-    t0 = time.monotonic()
+    `final_seconds`, since it needs that much longer to report its bound; and its rota is
+    not re-checked here, since the department's is, whole (_joined). `t0`: when the build
+    began (the tiers': when they all did).
+
+    Wall clock: every search ends by `t0` + the limit less `finish_seconds` (settings:
+    reading the rota, re-checking it, joining tiers)."""
+    t0 = time.monotonic() if t0 is None else t0
     fair = spec.fairness.hard if fairness is None else fairness
     limit = spec.solve.time_limit if time_limit is None else time_limit
     # Hard fairness: the strict model first, for a share of the time (its bands prune the
@@ -651,10 +664,19 @@ def _solve_one(
     def used(r: _Search) -> float:
         return float(r.solver.deterministic_time if spec.solve.reproducible else r.solver.wall_time)
 
+    finish = float(conf["limits"]["finish_seconds"])
+    deadline = t0 + max(limit - finish, limit * 0.9)
+
     def model(slack: bool, seconds: float, **kw: Any) -> _Search:
         """One search of the whole spec: the strict model, or the one with priced slack."""
         return _search(
-            spec, fair=fair, slack=slack, time_limit=max(1.0, seconds), signals=signals, **kw
+            spec,
+            fair=fair,
+            slack=slack,
+            time_limit=max(1.0, seconds),
+            signals=signals,
+            deadline=deadline,
+            **kw,
         )
 
     # A long period: a first rota grown a few weeks at a time and improved a window at a
@@ -776,7 +798,8 @@ def _solve_one(
             result.bound_pence = max(0, int(whole_bound) - result.penalty_pence)
     if status == cp_model.OPTIMAL:
         result.bound_pence = result.cost_pence + result.unfilled_pence
-    result.check = recheck(rota, result)
+    if shared == 1:
+        result.check = recheck(rota, result)
     result.rota = rota
     return result
 

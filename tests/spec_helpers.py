@@ -118,3 +118,17 @@ def make_spec(
         fairness=Fairness(hard=fairness),
         patterns=patterns or Patterns.off(),
     )
+
+
+def benchmark_spec(doctors: int, weeks: int, scale: int, time_limit: float = 10) -> Spec:
+    """`benchmarks/bench_build.py`'s pattern spec (one tier, repeating, 1 in 10 LTFT 0.8)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_build.py"
+    loader = importlib.util.spec_from_file_location("bench_build", path)
+    assert loader is not None and loader.loader is not None
+    bench = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(bench)
+    spec = bench.pattern_spec(doctors, weeks, scale, time_limit)
+    assert isinstance(spec, Spec)
+    return spec

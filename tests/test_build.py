@@ -21,7 +21,7 @@ from rota_solve.solver.rota import Doctor, Duty, Rota
 from rota_solve.solver.solve import solve
 from rota_solve.solver.spec import Fairness, ShiftType, Spec
 from tests.helpers import MONDAY
-from tests.spec_helpers import make_spec, shift
+from tests.spec_helpers import benchmark_spec, make_spec, shift
 from tests.test_rules import CASES, Case
 
 FY1 = 38_831.00
@@ -144,19 +144,11 @@ def test_ltft_minutes_floor_proves_the_20_x_12_benchmark_bound() -> None:
     # days and a long day (5,340), but they hold 2 nights at least, and with two 750-minute
     # shifts or more the fewest is 6 long shifts and 2 days (5,520). Their basic is pro rata,
     # so this floor is in the bound (the benchmark's optimum pays both exactly 5,520).
-    import importlib.util
-    from pathlib import Path
-
     from rota_solve.solver.cuts import least_minutes, minutes_cut
     from rota_solve.solver.fairness import fairness_bounds
     from rota_solve.solver.pay_terms import add_pay
 
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_build.py"
-    loader = importlib.util.spec_from_file_location("bench_build", path)
-    assert loader is not None and loader.loader is not None
-    bench = importlib.util.module_from_spec(loader)
-    loader.loader.exec_module(bench)
-    spec = bench.pattern_spec(20, 12, 1, 10)
+    spec = benchmark_spec(20, 12, 1)
     m = build_model(spec)
     bounds = fairness_bounds(m)
     assert bounds["Dr 09"]["minutes"][0] == 5336 and bounds["Dr 09"]["nights"][0] == 2

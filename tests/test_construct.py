@@ -35,7 +35,7 @@ from rota_solve.solver.pay_terms import Objective
 from rota_solve.solver.rota import Doctor, Patterns
 from rota_solve.solver.solve import solve, solver_settings
 from rota_solve.solver.spec import CoverNeed, Fairness, Leave, Request, SolveSettings, Spec
-from tests.spec_helpers import make_spec, shift
+from tests.spec_helpers import benchmark_spec, make_spec, shift
 
 D = shift("D", "08:00", 540)
 LD = shift("LD", "08:00", 750)
@@ -125,6 +125,30 @@ def test_a_doctor_group_is_solved_with_everyone_else_fixed() -> None:
     got = {k: int(run.solver.value(v)) for k, v in run.m.x.items()}
     assert all(got[k] == v for k, v in values.items() if k[0] not in group)
     assert check_rota(replace(base.rota, duties=run.m.duties(run.solver.value))).breaches == []
+
+
+def test_a_search_keeps_to_its_deadline_whatever_its_time_limit() -> None:
+    """`deadline` is a wall-clock end set before the model is built: the search's limit is
+    what is left of it once the model is ready (a year's model takes seconds to build and
+    hint), so `build` returns by its limit. A spec the search cannot prove in the time."""
+    import time
+
+    spec = benchmark_spec(20, 12, 1)  # proven optimal in 12 s on 2 workers
+    began = time.monotonic()
+    run = solve_module._search(
+        spec,
+        fair=True,
+        slack=False,
+        time_limit=60,
+        on_progress=None,
+        signals=None,
+        deadline=began + 1.0,
+    )
+    # ends by the deadline (with the 0.5 s it always gets at least, and the solver's own
+    # latency in stopping), never at the 60 s limit
+    assert time.monotonic() - began < 10
+    assert run.solver.wall_time <= 1.5
+    assert run.status in (cp_model.FEASIBLE, cp_model.UNKNOWN)  # stopped, not finished
 
 
 def test_a_window_with_no_rota_frees_the_weeks_before_it_until_one_is_found() -> None:
