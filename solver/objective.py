@@ -42,7 +42,7 @@ def add_objective(m: RotaModel, *, fairness: bool = True, cuts: bool = True) -> 
             if "minutes" in b:
                 caps[d] = min(caps.get(d, b["minutes"][1]), b["minutes"][1])
     obj = add_pay(m, caps, bounds)
-    floor = add_cuts(m, obj, bounds) if cuts else None
+    floor = obj.floor = add_cuts(m, obj, bounds) if cuts else None
     add_requests(m, obj)
     add_gap_terms(m, obj)
     if fairness:

@@ -46,6 +46,7 @@ class Objective:
     fair_slack: list[tuple[Any, int, str]] = field(default_factory=list)  # (slack, pence, what)
     minutes: dict[str, Any] = field(default_factory=dict)  # doctor -> worked minutes (IntVar)
     minute_floors: dict[str, int] = field(default_factory=dict)  # the cuts' least minutes
+    floor: int | None = None  # the least pay bill the cuts imply (cuts.pay_floor), pence
 
     def pay_expr(self) -> Any:
         return sum(v for terms in self.pay.values() for v in terms.values())

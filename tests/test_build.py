@@ -21,7 +21,7 @@ from rota_solve.solver.rota import Doctor, Duty, Rota
 from rota_solve.solver.solve import solve
 from rota_solve.solver.spec import Fairness, ShiftType, Spec
 from tests.helpers import MONDAY
-from tests.spec_helpers import benchmark_spec, make_spec, shift
+from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift
 from tests.test_rules import CASES, Case
 
 FY1 = 38_831.00
@@ -159,17 +159,7 @@ def test_ltft_minutes_floor_proves_the_20_x_12_benchmark_bound() -> None:
     assert floors["Dr 09"] == floors["Dr 19"] == 5520
     # the floor of the pay bill, given to CP-SAT as the objective's domain, is the
     # benchmark's optimum (proven by benchmarks/bench_build.py small: 906,910.54)
-    assert _pay_floor(spec) == 90_691_054
-
-
-def _pay_floor(spec: Spec) -> int:
-    """The least pay bill the model's objective domain allows (cuts.pay_floor)."""
-    from rota_solve.solver.objective import add_objective
-
-    m = build_model(spec)
-    add_objective(m)
-    proto = m.model.proto.objective
-    return int(proto.domain[0] + proto.offset)
+    assert pay_floor(spec) == 90_691_054
 
 
 CUT_SHIFTS = [
@@ -243,7 +233,7 @@ def test_cuts_never_change_the_optimum(seed: int) -> None:
         bounds = fairness_bounds(m)
         for d, t in worked.items():
             assert least_minutes(m, d, bounds.get(d)) <= t
-        assert plain[1] is not None and _pay_floor(spec) <= plain[1]
+        assert plain[1] is not None and pay_floor(spec) <= plain[1]
         obj = add_pay(m, None, bounds)
         assert weekend_allowance_cut(m, obj, bounds) <= plain[2]["weekend_allowance"]
         assert night_enhancement_cut(m, obj, bounds) <= plain[2]["night_enhancement"]

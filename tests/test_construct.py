@@ -35,7 +35,7 @@ from rota_solve.solver.pay_terms import Objective
 from rota_solve.solver.rota import Doctor, Patterns
 from rota_solve.solver.solve import solve, solver_settings
 from rota_solve.solver.spec import CoverNeed, Fairness, Leave, Request, SolveSettings, Spec
-from tests.spec_helpers import benchmark_spec, make_spec, shift
+from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift
 
 D = shift("D", "08:00", 540)
 LD = shift("LD", "08:00", 750)
@@ -374,7 +374,7 @@ def test_a_grown_rota_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
     # here): the improved rota stands, as FEASIBLE. Its own run had days fixed, so its
     # bound is not the whole model's; the whole model's search proved a bound all the
     # same (a 52-week tier's did, in too little time to take up its hint): that one is
-    # reported. A search that proved none leaves the bound unknown.
+    # reported. A search that proved none leaves the cuts' floor of the pay bill.
     import dataclasses
 
     _with_construction(monkeypatch)
@@ -408,4 +408,32 @@ def test_a_grown_rota_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(solve_module, "_search", proves_nothing)
     result = solve(_spec(weeks=8))
     assert result.status == "FEASIBLE" and result.rota is not None
-    assert result.bound_pence is None and result.gap is None
+    floor = pay_floor(_spec(weeks=8))
+    assert result.bound_pence == floor and result.cost_pence is not None
+    assert 0 < floor <= result.cost_pence
+
+
+def test_a_long_period_ends_without_a_whole_model_search_where_the_pay_has_a_floor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # final_with_floor = false (the settings' default): the grown rota stands, measured
+    # against the cuts' floor, and the improvement has the whole model's time; with gaps
+    # allowed there is no floor, so the whole model's search runs for its bound.
+    _with_construction(monkeypatch)
+    solve_module.solver_settings()["construct"]["final_with_floor"] = False
+    real = solve_module._search
+    finals: list[bool] = []
+
+    def seen(spec: Spec, **kw: Any) -> Any:
+        if kw.get("built") is not None and kw.get("free") is None:
+            finals.append(spec.gaps)
+        return real(spec, **kw)
+
+    monkeypatch.setattr(solve_module, "_search", seen)
+    spec = _spec(weeks=8)
+    result = solve(spec)
+    assert result.status == "FEASIBLE" and result.rota is not None
+    assert check_rota(result.rota).breaches == []
+    assert finals == [] and result.bound_pence == pay_floor(spec)
+    result = solve(spec.model_copy(update={"gaps": True}))
+    assert result.rota is not None and finals == [True]
