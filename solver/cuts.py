@@ -43,11 +43,14 @@ def pay_floor(m: RotaModel, obj: Objective, cut: dict[str, int]) -> int:
     doctors no other cut of it sums); anything else at 0. Each part is implied by the
     model's own constraints, so the sum is too.
 
-    CP-SAT sees this only through its LP, and `build` runs few LP workers (the 20 x 12
-    benchmark's search reported a bound 0.4 % short, the weekend cut's, until its one LP
-    worker had its turn at 9.9 s). Given as the objective's domain (objective.py), it is
-    the bound from the first second: the benchmark was proven optimal at 12.0 s instead of
-    21.9 s."""
+    CP-SAT sees linear cuts only through its LP, and `build` runs few LP workers: the 20 x 12
+    benchmark's search reported a bound short by the weekend cut until its one LP worker had
+    its turn at 9.9 s. So the search (solve.py) reports the higher of its own bound and this
+    floor, and stops at a rota that costs the floor: that rota is optimal. (As the
+    objective's domain the floor proved the benchmark at 12.0 s with seed 0, 24.8 s and
+    31.5 s with seeds 1 and 2, but it slowed the search for a first rota: a 16-week prefix
+    of a 52-week tier took 12.8 / 13.7 / 20.0 s instead of 11.2 / 10.8 / 10.3 s, and the
+    60 x 52 benchmark once found no rota in a tier.)"""
     cap = round(m.rule_set.pay.full_time_hours * 60) * m.period.weeks
     total = sum(cut.values())
     for doctor, terms in obj.pay.items():

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import math
 
-from ortools.sat.python.cp_model import INT_MAX
-
 from rota_solve.solver.cpmodel import RotaModel
 from rota_solve.solver.cuts import add_cuts
 from rota_solve.solver.fairness import add_fairness, fairness_bounds, implied_minutes
@@ -42,15 +40,10 @@ def add_objective(m: RotaModel, *, fairness: bool = True, cuts: bool = True) -> 
             if "minutes" in b:
                 caps[d] = min(caps.get(d, b["minutes"][1]), b["minutes"][1])
     obj = add_pay(m, caps, bounds)
-    floor = obj.floor = add_cuts(m, obj, bounds) if cuts else None
+    obj.floor = add_cuts(m, obj, bounds) if cuts else None
     add_requests(m, obj)
     add_gap_terms(m, obj)
     if fairness:
         add_fairness(m, obj)
     m.model.minimize(obj.pay_expr() + obj.penalty_expr() + obj.gap_expr() + obj.fair_slack_expr())
-    if floor is not None:  # requests, gaps and slack cost nothing or more: pay's floor holds
-        # the objective's domain is of its sum without the constants (the proto's offset)
-        proto = m.model.proto.objective
-        assert not proto.domain and proto.scaling_factor in (0, 1)
-        proto.domain.extend([floor - int(proto.offset), INT_MAX])
     return obj

@@ -142,16 +142,28 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.progress = Progress()
         self.t0 = time.monotonic() if t0 is None else t0
         self.enough = threading.Event()  # set: the first rota from now on ends the search
+        self.at_floor = False  # a rota that costs the pay bill's floor: optimal
+
+    def bound(self, value: float) -> int:
+        """The search's bound, or the cuts' floor of the pay bill where that is higher (the
+        search sees the cuts only through its LP: cuts.pay_floor)."""
+        floor = self.obj.floor
+        return int(value) if floor is None else max(int(value), floor)
 
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
         if self.enough.is_set():
             self.stop_search()
+        if self.obj.floor is not None and self.objective_value <= self.obj.floor:
+            # pay + requests + gaps + slack costs no more than the floor of the pay alone:
+            # no rota costs less, so this one is optimal (solve.py reports it as such)
+            self.at_floor = True
+            self.stop_search()
         self.progress.seconds = time.monotonic() - self.t0
         if self.obj.fair_slack and self.value(self.obj.fair_slack_expr()) > 0:
             return  # compliant, not yet fair: not a rota build would return
         self.progress.cost = int(self.value(self.obj.cost_expr()))
-        self.progress.bound = int(self.best_objective_bound)
+        self.progress.bound = self.bound(self.best_objective_bound)
         if self.on_progress is not None:
             self.on_progress(self.progress)
 
@@ -256,7 +268,7 @@ def _search(
     if on_progress is not None:
 
         def bound(value: float) -> None:
-            watcher.progress.bound = int(value)
+            watcher.progress.bound = watcher.bound(value)
             watcher.progress.seconds = time.monotonic() - watcher.t0
             on_progress(watcher.progress)
 
@@ -304,6 +316,9 @@ def _search(
             timer.cancel()
         if own:
             sig.__exit__()
+    if watcher.at_floor and status == cp_model.FEASIBLE:
+        status = cp_model.OPTIMAL  # its cost is the floor: proven (its model's; restricted
+        # runs are the whole model's, whose floor holds, and are named FEASIBLE by solve)
     if gave_up.is_set() and sig.received is None:
         why = "gave up"
     elif sig.received is not None:
@@ -811,6 +826,8 @@ def _solve_one(
         r for r, _, u in obj.requests if (u if isinstance(u, int) else solver.value(u))
     ]
     best_bound = solver.best_objective_bound
+    if obj.floor is not None:
+        best_bound = max(best_bound, obj.floor)
     short = [(need, _value(solver, var)) for need, _, var in obj.gaps]
     result.unfilled = gap_list(spec, short)
     result.unfilled_pence = sum(g.pence for g in result.unfilled)

@@ -135,12 +135,11 @@ def benchmark_spec(doctors: int, weeks: int, scale: int, time_limit: float = 10)
 
 
 def pay_floor(spec: Spec) -> int:
-    """The least pay bill the model's objective domain allows (cuts.pay_floor), pence."""
+    """The floor of the pay bill the cuts imply (cuts.pay_floor), pence."""
     from rota_solve.solver.cpmodel import build_model
     from rota_solve.solver.objective import add_objective
 
     m = build_model(spec)
     obj = add_objective(m)
-    proto = m.model.proto.objective
-    assert obj.floor is not None and list(proto.domain)[:1] == [obj.floor - int(proto.offset)]
+    assert obj.floor is not None
     return obj.floor

@@ -157,9 +157,34 @@ def test_ltft_minutes_floor_proves_the_20_x_12_benchmark_bound() -> None:
     obj = add_pay(m, None, bounds)
     floors = minutes_cut(m, obj, bounds)
     assert floors["Dr 09"] == floors["Dr 19"] == 5520
-    # the floor of the pay bill, given to CP-SAT as the objective's domain, is the
+    # the floor of the pay bill (the search stops at a rota that costs it) is the
     # benchmark's optimum (proven by benchmarks/bench_build.py small: 906,910.54)
     assert pay_floor(spec) == 90_691_054
+
+
+def test_a_rota_at_the_pay_floor_ends_the_search_as_optimal() -> None:
+    # The cuts' floor is a lower bound on the pay, so a rota costing no more is optimal: the
+    # search stops at it and says OPTIMAL, and reports the floor as its bound where its own
+    # is lower. Shown with the floor set above every rota: the first rota ends the search.
+    from rota_solve.solver import solve as solve_module
+    from rota_solve.solver.objective import add_objective
+
+    spec = benchmark_spec(20, 12, 1)
+    m = build_model(spec)
+    obj = add_objective(m)
+    assert obj.floor == 90_691_054
+    obj.floor = 10**12
+    run = solve_module._search(
+        spec,
+        fair=True,
+        slack=False,
+        time_limit=60,
+        on_progress=None,
+        signals=None,
+        built=(m, obj),
+    )
+    assert run.status == cp_model.OPTIMAL
+    assert run.solver.objective_value > run.solver.best_objective_bound  # not CP-SAT's proof
 
 
 CUT_SHIFTS = [
