@@ -38,9 +38,9 @@ class Plan:
     improve_share: float  # of the time limit, for re-solving windows of the whole rota
     improve_seconds: float = 3.0  # the time each improvement window is given
     final_seconds: float = 0.0  # the least time left for the whole model at the end
-    # the whole-model search at the end, where the cuts give the pay bill a floor (a bound
-    # without it); where they do not, it always runs (its bound is the only one)
-    final_with_floor: bool = True
+    # the whole-model search at the end, where the cuts give the pay bill a floor, runs only
+    # on this many workers or more (0: always); where they give none it always runs
+    final_with_floor_workers: int = 0
     group_doctors: int = 0  # doctors re-solved together over the whole period (0: none)
     # the size of an improvement window of weeks, in doctor-weeks: a tier of many doctors
     # gets narrower windows (at most `window_weeks`, at least 2; 0: always `window_weeks`)
@@ -57,7 +57,7 @@ def plan(conf: dict[str, Any]) -> Plan:
         improve_share=float(c.get("improve_share", 0.0)),
         improve_seconds=float(c.get("improve_seconds", 3.0)),
         final_seconds=float(c.get("final_seconds", 0.0)),
-        final_with_floor=bool(c.get("final_with_floor", True)),
+        final_with_floor_workers=int(c.get("final_with_floor_workers", 0)),
         group_doctors=int(c.get("group_doctors", 0)),
         improve_doctor_weeks=int(c.get("improve_doctor_weeks", 0)),
     )

@@ -341,15 +341,16 @@ def _values(run: _Search) -> dict[Key, int]:
     return {k: int(run.solver.value(v)) for k, v in run.m.x.items()}
 
 
-def final_search(how: Plan, obj: Objective) -> bool:
-    """Whether a long period ends with a whole-model search from the grown rota. Measured
-    (60 s; 120 s for 60 x 52): it improved no rota on the 40 x 26 one-tier benchmark (5.8 s)
-    nor on any tier of 60 x 52 (14 s each), and its bound was the cuts' floor on both; on
-    the PICU example its bound was 0.07 % above the floor. Without it the improvement has
-    its time: 40 x 26 0.17 % -> 0.13 %, PICU 0.47 / 0.50 % -> 0.40 / 0.50 % (against the
-    floor), its rotas GBP 1,000 cheaper. Where the cuts give no floor (gaps allowed) its
-    bound is the only one, so it runs."""
-    return how.final_with_floor or obj.floor is None
+def final_search(how: Plan, obj: Objective, workers: int) -> bool:
+    """Whether a long period ends with a whole-model search from the grown rota: always
+    where the cuts give the pay bill no floor (its bound is the only one); where they do,
+    only on `final_with_floor_workers` workers or more. Measured at 120 s on 60 x 52 (three
+    tiers, one worker each): in 14 s a tier it improved no tier's rota and its bound was the
+    floor on all three; given that time, the improvement took the benchmark from 0.57-0.93 %
+    to 0.19-0.61 % (four runs). On two workers it is worth its time: on the PICU example its
+    bound is 0.07 % above the floor, and without it four runs ended 0.48-0.79 % from the floor
+    (0.47 / 0.50 % from its bound with it)."""
+    return obj.floor is None or workers >= how.final_with_floor_workers
 
 
 def _grow(
@@ -474,7 +475,7 @@ def _grow(
         min(how.final_seconds, limit / 4),
     )
     budget = min(limit * how.improve_share, limit - spent - keep)
-    if not final_search(how, built[1]):
+    if not final_search(how, built[1], spec.solve.workers):
         budget = limit - spent if reproducible else deadline - time.monotonic()
     _, more = improve(
         values,
@@ -735,7 +736,7 @@ def _solve_one(
             seconds=time.monotonic() - t0,
             stopped=f"interrupted ({signals.name if signals else ''}), before any rota was found",
         )
-    elif grown is not None and not final_search(how, grown.obj):
+    elif grown is not None and not final_search(how, grown.obj, spec.solve.workers):
         run = grown  # no whole-model search at the end: the grown rota, the cuts' floor
     elif grown is not None:  # the strict model, from a complete rota, for the time left
         # (wall clock: what is left of the limit now, so that the hints' setting-up does

@@ -416,11 +416,12 @@ def test_a_grown_rota_is_never_lost(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_long_period_ends_without_a_whole_model_search_where_the_pay_has_a_floor(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # final_with_floor = false (the settings' default): the grown rota stands, measured
-    # against the cuts' floor, and the improvement has the whole model's time; with gaps
-    # allowed there is no floor, so the whole model's search runs for its bound.
+    # Below `final_with_floor_workers` workers (one worker a tier, as three tiers on two
+    # cores have), the grown rota stands, measured against the cuts' floor, and the
+    # improvement has the whole model's time; with gaps allowed there is no floor, so the
+    # whole model's search runs for its bound; on enough workers it runs as well.
     _with_construction(monkeypatch)
-    solve_module.solver_settings()["construct"]["final_with_floor"] = False
+    construct = solve_module.solver_settings()["construct"]
     real = solve_module._search
     finals: list[bool] = []
 
@@ -431,9 +432,14 @@ def test_a_long_period_ends_without_a_whole_model_search_where_the_pay_has_a_flo
 
     monkeypatch.setattr(solve_module, "_search", seen)
     spec = _spec(weeks=8)
+    assert spec.solve.workers == 2
+    construct["final_with_floor_workers"] = 3
     result = solve(spec)
     assert result.status == "FEASIBLE" and result.rota is not None
     assert check_rota(result.rota).breaches == []
     assert finals == [] and result.bound_pence == pay_floor(spec)
     result = solve(spec.model_copy(update={"gaps": True}))
     assert result.rota is not None and finals == [True]
+    construct["final_with_floor_workers"] = 2
+    result = solve(spec)
+    assert result.rota is not None and finals == [True, False]
