@@ -143,3 +143,19 @@ def pay_floor(spec: Spec) -> int:
     obj = add_objective(m)
     assert obj.floor is not None
     return obj.floor
+
+
+def strict_search(spec: Spec, time_limit: float, **kw: Any) -> Any:
+    """One CP-SAT search of the strict model (`solve._search`: hard fairness, no progress
+    display, its own signal handling), with `kw` as `_search` takes them."""
+    from rota_solve.solver import solve as solve_module
+
+    return solve_module._search(
+        spec,
+        fair=True,
+        slack=False,
+        time_limit=time_limit,
+        on_progress=None,
+        signals=None,
+        **kw,
+    )

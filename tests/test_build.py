@@ -21,7 +21,7 @@ from rota_solve.solver.rota import Doctor, Duty, Rota
 from rota_solve.solver.solve import solve
 from rota_solve.solver.spec import Fairness, ShiftType, Spec
 from tests.helpers import MONDAY
-from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift
+from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift, strict_search
 from tests.test_rules import CASES, Case
 
 FY1 = 38_831.00
@@ -166,7 +166,6 @@ def test_a_rota_at_the_pay_floor_ends_the_search_as_optimal() -> None:
     # The cuts' floor is a lower bound on the pay, so a rota costing no more is optimal: the
     # search stops at it and says OPTIMAL, and reports the floor as its bound where its own
     # is lower. Shown with the floor set above every rota: the first rota ends the search.
-    from rota_solve.solver import solve as solve_module
     from rota_solve.solver.objective import add_objective
 
     spec = benchmark_spec(20, 12, 1)
@@ -174,13 +173,9 @@ def test_a_rota_at_the_pay_floor_ends_the_search_as_optimal() -> None:
     obj = add_objective(m)
     assert obj.floor == 90_691_054
     obj.floor = 10**12
-    run = solve_module._search(
+    run = strict_search(
         spec,
-        fair=True,
-        slack=False,
-        time_limit=60,
-        on_progress=None,
-        signals=None,
+        60,
         built=(m, obj),
     )
     assert run.status == cp_model.OPTIMAL

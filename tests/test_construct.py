@@ -35,7 +35,7 @@ from rota_solve.solver.pay_terms import Objective
 from rota_solve.solver.rota import Doctor, Patterns
 from rota_solve.solver.solve import solve, solver_settings
 from rota_solve.solver.spec import CoverNeed, Fairness, Leave, Request, SolveSettings, Spec
-from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift
+from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift, strict_search
 
 D = shift("D", "08:00", 540)
 LD = shift("LD", "08:00", 750)
@@ -110,13 +110,9 @@ def test_a_doctor_group_is_solved_with_everyone_else_fixed() -> None:
     for d in base.rota.duties:
         values[(d.doctor, (d.start.date() - spec.period.start).days, d.shift)] = 1
     group = frozenset({"Dr A", "Dr C"})
-    run = solve_module._search(
+    run = strict_search(
         spec,
-        fair=True,
-        slack=False,
-        time_limit=5,
-        on_progress=None,
-        signals=None,
+        5,
         hint=values,
         free=(0, spec.period.days),
         free_doctors=group,
@@ -135,13 +131,9 @@ def test_a_search_keeps_to_its_deadline_whatever_its_time_limit() -> None:
 
     spec = benchmark_spec(20, 12, 1)  # proven optimal in 12 s on 2 workers
     began = time.monotonic()
-    run = solve_module._search(
+    run = strict_search(
         spec,
-        fair=True,
-        slack=False,
-        time_limit=60,
-        on_progress=None,
-        signals=None,
+        60,
         deadline=began + 1.0,
     )
     # ends by the deadline (with the 0.5 s it always gets at least, and the solver's own
