@@ -424,6 +424,7 @@ def test_a_long_period_ends_without_a_whole_model_search_where_the_pay_has_a_flo
 
     monkeypatch.setattr(solve_module, "_search", seen)
     spec = _spec(weeks=8)
+    spec = spec.model_copy(update={"solve": spec.solve.model_copy(update={"time_limit": 10})})
     assert spec.solve.workers == 2
     construct["final_with_floor_workers"] = 3
     result = solve(spec)
