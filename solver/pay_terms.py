@@ -45,7 +45,7 @@ class Objective:
     gaps: list[tuple[Any, int, Any]] = field(default_factory=list)  # (need, pence each, unfilled)
     fair_slack: list[tuple[Any, int, str]] = field(default_factory=list)  # (slack, pence, what)
     minutes: dict[str, Any] = field(default_factory=dict)  # doctor -> worked minutes (IntVar)
-    minute_floors: dict[str, int] = field(default_factory=dict)  # the cuts' least minutes
+    minute_floors: dict[str, int] = field(default_factory=dict)  # LTFT least minutes (cuts)
     floor: int | None = None  # the least pay bill the cuts imply (cuts.pay_floor), pence
 
     def pay_expr(self) -> Any:
@@ -59,6 +59,15 @@ class Objective:
 
     def gap_expr(self) -> Any:
         return sum(pence * unfilled for _, pence, unfilled in self.gaps)
+
+    def with_floor(self, bound: float | None) -> int | None:
+        """A search's bound (None, or not finite: it proved none), or the cuts' floor of the
+        pay bill where that is higher: CP-SAT sees the cuts only through its LP, which
+        `build` runs little (cuts.pay_floor)."""
+        known = int(bound) if bound is not None and math.isfinite(bound) else None
+        if self.floor is None or (known is not None and known >= self.floor):
+            return known
+        return self.floor
 
     def cost_expr(self) -> Any:
         """What a rota costs the trust: the pay bill and any gaps' locum cost (what the

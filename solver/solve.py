@@ -7,7 +7,6 @@ the model's pay objective), the bound, the gap and the time, like PyJobShop's Re
 
 from __future__ import annotations
 
-import math
 import threading
 import time
 import tomllib
@@ -144,12 +143,6 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.enough = threading.Event()  # set: the first rota from now on ends the search
         self.at_floor = False  # a rota that costs the pay bill's floor: optimal
 
-    def bound(self, value: float) -> int:
-        """The search's bound, or the cuts' floor of the pay bill where that is higher (the
-        search sees the cuts only through its LP: cuts.pay_floor)."""
-        floor = self.obj.floor
-        return int(value) if floor is None else max(int(value), floor)
-
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
         if self.enough.is_set():
@@ -163,7 +156,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         if self.obj.fair_slack and self.value(self.obj.fair_slack_expr()) > 0:
             return  # compliant, not yet fair: not a rota build would return
         self.progress.cost = int(self.value(self.obj.cost_expr()))
-        self.progress.bound = self.bound(self.best_objective_bound)
+        self.progress.bound = self.obj.with_floor(self.best_objective_bound)
         if self.on_progress is not None:
             self.on_progress(self.progress)
 
@@ -268,7 +261,7 @@ def _search(
     if on_progress is not None:
 
         def bound(value: float) -> None:
-            watcher.progress.bound = watcher.bound(value)
+            watcher.progress.bound = obj.with_floor(value)
             watcher.progress.seconds = time.monotonic() - watcher.t0
             on_progress(watcher.progress)
 
@@ -826,19 +819,16 @@ def _solve_one(
     result.unmet_requests = [
         r for r, _, u in obj.requests if (u if isinstance(u, int) else solver.value(u))
     ]
-    best_bound = solver.best_objective_bound
-    if obj.floor is not None:
-        best_bound = max(best_bound, obj.floor)
+    best_bound = obj.with_floor(solver.best_objective_bound)
     short = [(need, _value(solver, var)) for need, _, var in obj.gaps]
     result.unfilled = gap_list(spec, short)
     result.unfilled_pence = sum(g.pence for g in result.unfilled)
-    result.bound_pence = max(0, int(best_bound) - result.penalty_pence)
-    if run.restricted:  # some days were fixed: no bound on the whole model
-        result.bound_pence = None
-        if whole_bound is not None and math.isfinite(whole_bound) and whole_bound > 0:
-            result.bound_pence = max(0, int(whole_bound) - result.penalty_pence)
-        if obj.floor is not None:  # the pay bill's floor holds for the whole model too
-            result.bound_pence = max(result.bound_pence or 0, obj.floor)
+    if run.restricted:  # some days were fixed: its bound is not the whole model's, but
+        # a whole-model search's is, and the floor of the whole model's pay bill
+        best_bound = obj.with_floor(whole_bound if whole_bound and whole_bound > 0 else None)
+    result.bound_pence = None
+    if best_bound is not None:
+        result.bound_pence = max(0, best_bound - result.penalty_pence)
     if status == cp_model.OPTIMAL:
         result.bound_pence = result.cost_pence + result.unfilled_pence
     if shared == 1:
