@@ -134,6 +134,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         obj: Objective,
         on_progress: Callable[[Progress], None] | None,
         t0: float | None = None,
+        stop_at_floor: bool = True,
     ) -> None:
         super().__init__()
         self.obj = obj
@@ -141,16 +142,16 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.progress = Progress()
         self.t0 = time.monotonic() if t0 is None else t0
         self.enough = threading.Event()  # set: the first rota from now on ends the search
-        self.at_floor = False  # a rota that costs the pay bill's floor: optimal
+        # a rota that costs the pay bill's floor is optimal: the search stops there (not in
+        # reproducible mode, where a stop from the callback lands at no fixed point of the
+        # deterministic search, so two runs could return different rotas of that cost)
+        self.stop_at_floor = stop_at_floor
 
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
         if self.enough.is_set():
             self.stop_search()
-        if self.obj.floor is not None and self.objective_value <= self.obj.floor:
-            # pay + requests + gaps + slack costs no more than the floor of the pay alone:
-            # no rota costs less, so this one is optimal (solve.py reports it as such)
-            self.at_floor = True
+        if self.stop_at_floor and at_floor(self.obj, self.objective_value):
             self.stop_search()
         self.progress.seconds = time.monotonic() - self.t0
         if self.obj.fair_slack and self.value(self.obj.fair_slack_expr()) > 0:
@@ -159,6 +160,12 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         self.progress.bound = self.obj.with_floor(self.best_objective_bound)
         if self.on_progress is not None:
             self.on_progress(self.progress)
+
+
+def at_floor(obj: Objective, objective: float) -> bool:
+    """The objective (pay + requests + gaps + slack) costs no more than the cuts' floor of
+    the pay alone: no rota costs less, so this one is optimal."""
+    return obj.floor is not None and objective <= obj.floor
 
 
 def _value(solver: cp_model.CpSolver, term: Any) -> int:
@@ -257,7 +264,7 @@ def _search(
         left = max(0.5, deadline - time.monotonic())
         time_limit = left if time_limit is None else min(time_limit, left)
     guard = configure(solver, spec, time_limit=time_limit)
-    watcher = _Watcher(obj, on_progress, t0)
+    watcher = _Watcher(obj, on_progress, t0, stop_at_floor=not spec.solve.reproducible)
     if on_progress is not None:
 
         def bound(value: float) -> None:
@@ -309,7 +316,7 @@ def _search(
             timer.cancel()
         if own:
             sig.__exit__()
-    if watcher.at_floor and status == cp_model.FEASIBLE:
+    if status == cp_model.FEASIBLE and at_floor(obj, solver.objective_value):
         status = cp_model.OPTIMAL  # its cost is the floor: proven (its model's; restricted
         # runs are the whole model's, whose floor holds, and are named FEASIBLE by solve)
     if gave_up.is_set() and sig.received is None:

@@ -180,6 +180,14 @@ def test_a_rota_at_the_pay_floor_ends_the_search_as_optimal() -> None:
     )
     assert run.status == cp_model.OPTIMAL
     assert run.solver.objective_value > run.solver.best_objective_bound  # not CP-SAT's proof
+    # reproducible mode: no stop from the callback (it lands at no fixed point of the
+    # deterministic search); the search runs its deterministic time and is named OPTIMAL
+    same = spec.model_copy(
+        update={"solve": spec.solve.model_copy(update={"reproducible": True, "time_limit": 2})}
+    )
+    run = strict_search(same, 2, built=(m, obj))
+    assert run.status == cp_model.OPTIMAL
+    assert run.solver.deterministic_time >= 1.9
 
 
 CUT_SHIFTS = [
