@@ -61,6 +61,9 @@ def shift_fills(spec: Spec) -> dict[str, PatternFill]:
     }
 
 
+KEY_CHARS = 20  # characters of a key's description a line (column A, 18 wide; measured)
+
+
 def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
     spec = result.spec
     assert result.rota is not None
@@ -126,29 +129,37 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
             cell.alignment = Alignment(horizontal="center")
             cell.border = THIN
         gaps_row += 2
+    # the key: each description in column A beside its colour and code in column B, both
+    # among the columns printed on every page (text in the first date's column would be
+    # cut off on every page after the first); long descriptions wrap
     key_row = gaps_row
     ws.cell(key_row, 1, "Key").font = BOLD
-    for i, s in enumerate(spec.shifts):
-        c = ws.cell(key_row + 1 + i, 1, s.code)
-        c.fill = colours[s.code]
+    entries: list[tuple[str, str, PatternFill]] = []
+    for s in spec.shifts:
         end = (s.start + s.minutes) % (24 * 60)
         text = (
             f"{s.name or s.code}: {s.start // 60:02d}:{s.start % 60:02d}-"
             f"{end // 60:02d}:{end % 60:02d}{' on call' if s.on_call else ''}"
         )
-        ws.cell(key_row + 1 + i, 2, text)
-    row = key_row + 1 + len(spec.shifts)
-    ws.cell(row, 1, "leave").fill = LEAVE_FILL
-    ws.cell(row + 1, 1, "Sat/Sun").fill = WEEKEND_FILL
-    if spec.bank_holidays:
-        ws.cell(row + 1, 2).value = None
-        bh = ws.cell(row + 3 if spec.gaps else row + 2, 1, "BH")
-        bh.fill = BANK_FILL
-        names = "; ".join(f"{d:%d/%m} {n}" for d, n in sorted(spec.bank_holidays.items()))
-        ws.cell(bh.row, 2, f"bank holiday: {names}")
+        entries.append((text, s.code, colours[s.code]))
+    entries += [
+        ("annual or other leave", "leave", LEAVE_FILL),
+        ("Saturday, Sunday", "", WEEKEND_FILL),
+    ]
     if spec.gaps:
-        ws.cell(row + 2, 1, "gap").fill = GAP_FILL
-        ws.cell(row + 2, 2, "a duty no doctor could fill: for a locum (Gaps sheet)")
+        entries.append(("a duty no doctor could fill: for a locum (Gaps sheet)", "", GAP_FILL))
+    for d, n in sorted(spec.bank_holidays.items()):
+        entries.append((f"{d:%d/%m/%Y}: {n}", "BH", BANK_FILL))
+    for i, (text, code, fill) in enumerate(entries, start=key_row + 1):
+        ws.cell(i, 1, text).alignment = Alignment(wrap_text=True, vertical="center")
+        swatch = ws.cell(i, 2, code or None)
+        swatch.fill = fill
+        swatch.alignment = Alignment(horizontal="center", vertical="center")
+        swatch.border = THIN
+        # spreadsheets do not size a wrapped row's height themselves on opening
+        lines = max(1, -(-len(text) // KEY_CHARS))
+        if lines > 1:
+            ws.row_dimensions[i].height = 15 * lines
     print_setup(ws, spec.name, period.start, period.start + timedelta(days=period.days - 1))
 
 

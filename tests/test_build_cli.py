@@ -297,7 +297,8 @@ def test_examples_build_and_pass_check(name: str, seconds: int, tmp_path: Path) 
 def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> None:
     # Printed as a coordinator would print it (LibreOffice headless to PDF): landscape, a
     # fortnight a page, and every page of the Rota sheet carries the title with the rota's
-    # name and period, and every doctor's name.
+    # name and period, every doctor's name, and the key whole (each code beside what it
+    # means: it sat in the first date's column and was cut off on every later page).
     from pypdf import PdfReader
 
     out = tmp_path / "rota.xlsx"
@@ -314,8 +315,14 @@ def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> N
     pages = PdfReader(pdf).pages
     assert len(pages) == 4  # 8 weeks, a fortnight a page
     doctors = [r[0] for r in wb["Rota"].iter_rows(min_row=3, max_row=12, values_only=True)]
+    rows = list(wb["Rota"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "Key") + 1
+    key = [(r[0], r[1]) for r in rows[start:] if r[0]]
+    assert ("Night: 20:00-08:30", "N") in key and ("annual or other leave", "leave") in key
     for page in pages:
         text = page.extract_text()
         assert "FY1 general medicine: Wed 05 Aug 2026 to Tue 29 Sep 2026" in text
         assert all(d in text for d in doctors), text
+        flat = "".join(text.split())
+        assert all("".join(meaning.split()) in flat for meaning, _ in key), text
     assert pages[0].mediabox.width > pages[0].mediabox.height  # landscape
