@@ -26,12 +26,24 @@ def add_cuts(
     m: RotaModel, obj: Objective, bounds: dict[str, dict[str, tuple[int, int]]] | None
 ) -> int | None:
     """The cuts; returns the least pay bill they imply (`pay_floor`), None with gaps."""
+    varies = sorted({k for t in obj.pay.values() for k, v in t.items() if not isinstance(v, int)})
     if m.spec.gaps:
+        obj.unfloored = varies
         return None
     minutes_cut(m, obj, bounds)
     weekend = weekend_allowance_cut(m, obj, bounds)
     night = night_enhancement_cut(m, obj, bounds)
+    # no cut sees these (the LTFT basic is floored by the least minutes)
+    obj.unfloored += [e for e in ("additional_hours", "on_call_allowance") if e in varies]
+    obj.unfloored = sorted(e for e in set(obj.unfloored) if e in varies)
     return pay_floor(m, obj, {"weekend_allowance": weekend, "night_enhancement": night})
+
+
+def _no_floor(obj: Objective, element: str) -> int:
+    """A knapsack not solved (too large, or not a cover model): the element has no floor of
+    its own (obj.unfloored: the search then keeps a bound-proving subsolver, solve.py)."""
+    obj.unfloored.append(element)
+    return 0
 
 
 def pay_floor(m: RotaModel, obj: Objective, cut: dict[str, int]) -> int:
@@ -147,7 +159,9 @@ def _add_cut(
     """Add `sum of the doctors' element >= the knapsack's least cost` (every doctor's when
     `doctors` is None; when positive); returns that bound in pence (0 when no cut is added)."""
     bound = _cheapest_sum(options, needed)
-    if bound is None or bound <= 0:
+    if bound is None:  # no choice of amounts holds the cover: left to the solver to say why
+        return _no_floor(obj, element)
+    if bound <= 0:
         return 0
     who = obj.pay if doctors is None else doctors
     m.model.add(sum(obj.pay[d][element] for d in who) >= bound)
@@ -187,7 +201,7 @@ def night_enhancement_cut(
     their fair band's least and most nights. The LP relaxation spreads nights fractionally
     and loses each doctor's rounding; the cheapest whole split does not."""
     if m.demand != "cover":
-        return 0
+        return _no_floor(obj, "night_enhancement")
     pay = m.rule_set.pay
     rate = Fraction(str(pay.night_rate))
     cap = round(pay.full_time_hours * 60) * m.period.weeks
@@ -210,7 +224,7 @@ def night_enhancement_cut(
     unit = Fraction(math.gcd(*(int(e * scale) for e in values)), scale)
     needed = math.ceil(needed_minutes / unit)
     if needed > KNAPSACK_LIMIT // 100:
-        return 0
+        return _no_floor(obj, "night_enhancement")
     options: list[list[tuple[int, int]]] = []
     size = 0
     for doctor, pairs in enhanced.items():
@@ -236,10 +250,11 @@ def night_enhancement_cut(
                 amounts.append(needed + (above & -above).bit_length())
         choice = [(a, round_pence(salary * rate * a * unit / cap)) for a in amounts]
         if not choice:
-            return 0  # cannot hold its fair share: left to the solver to say why
+            # cannot hold its fair share: left to the solver to say why
+            return _no_floor(obj, "night_enhancement")
         size += len(choice) * (needed + 1)
         if size > KNAPSACK_LIMIT:
-            return 0
+            return _no_floor(obj, "night_enhancement")
         options.append(choice)
     return _add_cut(m, obj, "night_enhancement", options, needed)
 
@@ -262,7 +277,7 @@ def weekend_allowance_cut(
     bound that sees what the LP relaxation of the steps cannot: weekends come whole, one
     doctor at a time."""
     if m.demand != "cover":
-        return 0
+        return _no_floor(obj, "weekend_allowance")
     pay = m.rule_set.pay
     total_weekends = len(m.period.saturdays())
     if not total_weekends:
@@ -288,6 +303,7 @@ def weekend_allowance_cut(
         for doctor in docs:
             choice = _weekend_choices(m, obj, doctor, bounds, total_weekends, cap)
             if not choice:
+                _no_floor(obj, "weekend_allowance")
                 break
             options.append(choice)
         else:

@@ -47,6 +47,9 @@ class Objective:
     minutes: dict[str, Any] = field(default_factory=dict)  # doctor -> worked minutes (IntVar)
     minute_floors: dict[str, int] = field(default_factory=dict)  # LTFT least minutes (cuts)
     floor: int | None = None  # the least pay bill the cuts imply (cuts.pay_floor), pence
+    # pay elements that vary with the rota and have no floor of the cuts' (all of them with
+    # gaps): the floor then leaves part of the bound to CP-SAT's own (cuts.add_cuts)
+    unfloored: list[str] = field(default_factory=list)
 
     def pay_expr(self) -> Any:
         return sum(v for terms in self.pay.values() for v in terms.values())

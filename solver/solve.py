@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -97,7 +97,13 @@ def solver_settings() -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def configure(solver: cp_model.CpSolver, spec: Spec, *, time_limit: float | None = None) -> float:
+def configure(
+    solver: cp_model.CpSolver,
+    spec: Spec,
+    *,
+    time_limit: float | None = None,
+    unfloored: Sequence[str] = (),
+) -> float:
     """Set the solver's parameters from the settings file and the spec. Returns the
     wall-clock limit in seconds.
 
@@ -107,11 +113,21 @@ def configure(solver: cp_model.CpSolver, spec: Spec, *, time_limit: float | None
     10 s against 4.2 % racing). `reproducible`: the limit is deterministic seconds, so the
     same seed and workers give the same rota on any machine; a wall-clock guard
     (`wall_guard_factor` x the limit + 10 s) still stops a very slow run, and a run it stops
-    is reported as not reproducible."""
+    is reported as not reproducible.
+
+    `unfloored`: the pay elements the cuts give no floor (Objective.unfloored); where one
+    of them is among [bound] `elements`, the bound is CP-SAT's own, and the subsolvers of
+    [bound] `keep_subsolvers` run although `ignore_subsolvers` names them."""
     conf = solver_settings()
     limit = spec.solve.time_limit if time_limit is None else time_limit
     params = solver.parameters
+    bound = conf.get("bound", {})
+    keep: set[str] = set()
+    if set(unfloored) & set(bound.get("elements", [])):
+        keep = set(bound.get("keep_subsolvers", []))
     for key, value in conf["parameters"].items():
+        if key == "ignore_subsolvers":
+            value = [v for v in value if v not in keep]
         if isinstance(value, list):  # a repeated field (subsolvers, ignore_subsolvers, ...)
             getattr(params, key).extend(value)
         else:
@@ -263,7 +279,7 @@ def _search(
     if deadline is not None and not spec.solve.reproducible:
         left = max(0.5, deadline - time.monotonic())
         time_limit = left if time_limit is None else min(time_limit, left)
-    guard = configure(solver, spec, time_limit=time_limit)
+    guard = configure(solver, spec, time_limit=time_limit, unfloored=obj.unfloored)
     watcher = _Watcher(obj, on_progress, t0, stop_at_floor=not spec.solve.reproducible)
     if on_progress is not None:
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import random
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from ortools.sat.python import cp_model
@@ -24,6 +25,7 @@ from tests.helpers import MONDAY
 from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift, strict_search
 from tests.test_rules import CASES, Case
 
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 FY1 = 38_831.00
 D8 = shift("D", "08:00", 480)  # 08:00-16:00
 LD = shift("LD", "08:00", 720)  # 08:00-20:00
@@ -79,6 +81,43 @@ def test_optimum_weekend_allowance(rules: str, percent: int) -> None:
     # so each works one weekend: 1 in 2 = 15 % (2019) or 10 % (2016) of basic each.
     spec = make_spec([D8], {"D": [5, 6, 12, 13]}, fy1(2), weeks=2, repeats=True, rules=rules)
     assert optimum(spec) == pytest.approx(2 * FY1 * (1 + percent / 100))
+
+
+@pytest.mark.parametrize(
+    ("example", "unfloored", "lp"),
+    [
+        ("fy1-medicine-spec", [], False),  # every varying element has a cut
+        ("large-mixed-spec", ["additional_hours"], False),  # measured: no LP worker for it
+        # two on-call lengths: the night knapsack is too large; the on-call allowance
+        ("registrar-oncall-spec", ["night_enhancement", "on_call_allowance"], True),
+        # gaps allowed: no cut at all
+        (
+            "ed-gaps-spec",
+            ["additional_hours", "basic", "night_enhancement", "weekend_allowance"],
+            True,
+        ),
+    ],
+)
+def test_a_bound_proving_subsolver_runs_where_the_cuts_leave_pay_without_a_floor(
+    example: str, unfloored: list[str], lp: bool
+) -> None:
+    # The LP-based subsolvers are ignored where the cuts' floor is the bound (they slowed the
+    # 20 x 12 benchmark's proof); where part of the pay has no floor of the cuts', CP-SAT's
+    # own bound is the only one, and pseudo_costs runs (solver_settings.toml, [bound]).
+    from rota_solve.solver.objective import add_objective
+    from rota_solve.solver.solve import configure
+    from rota_solve.solver.spec_io import read_spec
+
+    spec = read_spec(EXAMPLES / f"{example}.xlsx")
+    m = build_model(spec)
+    obj = add_objective(m)
+    assert obj.unfloored == unfloored
+    assert (obj.floor is None) == bool(spec.gaps)
+    solver = cp_model.CpSolver()
+    configure(solver, spec, unfloored=obj.unfloored)
+    ignored = list(solver.parameters.ignore_subsolvers)
+    assert "default_lp" in ignored and "max_lp" in ignored
+    assert ("pseudo_costs" not in ignored) == lp
 
 
 def test_weekend_allowance_cut_is_a_tight_lower_bound() -> None:
