@@ -105,8 +105,9 @@ def windows(weeks: int, p: Plan) -> list[int]:
     return [*out, weeks]
 
 
-# search(prefix spec, seconds, values, fix_before) -> (values or None, seconds used)
-Search = Callable[[Spec, float, dict[Key, int], int], tuple["dict[Key, int] | None", float]]
+# search(prefix spec, seconds, values, fix_before, head) -> (values or None, seconds used);
+# head: the first days free as well (0: none)
+Search = Callable[[Spec, float, dict[Key, int], int, int], tuple["dict[Key, int] | None", float]]
 
 
 def first_rota(
@@ -119,8 +120,9 @@ def first_rota(
 ) -> tuple[dict[Key, int] | None, float]:
     """The rota grown window by window, as values of the full model's variables (None when
     a window finds no rota in its time), and the seconds used. `search(spec, seconds,
-    values, fix_before)` solves one prefix with every variable before day `fix_before`
-    fixed to `values` (the others hinted), and says how many seconds it used (deterministic
+    values, fix_before, head)` solves one prefix with every variable before day
+    `fix_before` fixed to `values` (the others hinted; the first `head` days free too), and
+    says how many seconds it used (deterministic
     seconds in reproducible mode, so the windows' limits stay reproducible). Time a window
     leaves unused goes to the windows after it."""
     steps = windows(spec.period.weeks, p)
@@ -136,8 +138,19 @@ def first_rota(
         fix_before = max(0, done * 7 - p.overlap_days)
         if weeks == spec.period.weeks:  # the last window frees a whole window's weeks
             fix_before = min(fix_before, max(0, (weeks - p.window_weeks) * 7))
-        found, seconds = search(prefix(spec, weeks), each, values, fix_before)
+        found, seconds = search(prefix(spec, weeks), each, values, fix_before, 0)
         used += seconds
+        if found is None and weeks == spec.period.weeks and spec.period.repeats:
+            # a repeating period's last days are followed by its first, which were solved
+            # as the start of a one-off prefix, where a block of nights or a weekend cut by
+            # the start is allowed: measured on the 40 x 26 benchmark (seed 1), the last
+            # window was infeasible with 18, 10 and even 2 weeks fixed, and the whole
+            # model then found no rota in the 22 s left; with its first week free as well
+            # it found one in 4.9 s
+            found, seconds = search(
+                prefix(spec, weeks), max(1.0, budget - used), values, fix_before, p.overlap_days
+            )
+            used += seconds
         while found is None and fix_before > 0:
             # the weeks fixed so far may leave this window no fair rota (measured: the
             # last window of a 52-week tier, whose bands are the whole period's, was
@@ -147,7 +160,7 @@ def first_rota(
                 return None, used
             fix_before = max(0, fix_before - p.window_weeks * 7)
             found, seconds = search(
-                prefix(spec, weeks), max(1.0, budget - used), values, fix_before
+                prefix(spec, weeks), max(1.0, budget - used), values, fix_before, 0
             )
             used += seconds
         if found is None:

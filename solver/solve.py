@@ -233,6 +233,7 @@ def _search(
     hint: dict[Key, int] | None = None,
     free: tuple[int, int] | None = None,
     free_doctors: frozenset[str] | None = None,
+    free_head: int = 0,
     t0: float | None = None,
     built: tuple[RotaModel, Objective] | None = None,
     enough: float | None = None,
@@ -245,7 +246,8 @@ def _search(
     that has found no rota stops (why = "gave up"). `hint`: values for the model's
     variables (a variable it does not name is hinted 0), fixed on the days outside `free`
     (first day, day after the last) where it is given, and for the doctors outside
-    `free_doctors` where that is given (construct.py). `built`: a model
+    `free_doctors` where that is given (construct.py); `free_head`: the period's first days
+    free as well (a repeating period's last window: they follow its last days). `built`: a model
     built before, solved as a copy (so it can be solved again with other days fixed).
     `enough`: wall seconds after which the search ends at its next rota (a soft limit:
     it goes on to `time_limit` while it has none). `complete`: a value for every variable
@@ -268,7 +270,9 @@ def _search(
         lo, hi = free if free is not None else (0, m.days)
         for key, var in m.x.items():
             value = hint.get(key, 0)
-            if lo <= key[1] < hi and (free_doctors is None or key[0] in free_doctors):
+            if (lo <= key[1] < hi or key[1] < free_head) and (
+                free_doctors is None or key[0] in free_doctors
+            ):
                 model.add_hint(var, value)
             else:  # fixed: its domain is the one value
                 domain = model.proto.variables[var.index].domain
@@ -426,7 +430,7 @@ def _grow(
         return None if r.why.startswith("interrupted") else _values(r)
 
     def window(
-        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int, head: int
     ) -> tuple[dict[Key, int] | None, float]:
         # wall clock: `seconds` is a soft limit; a window with no rota yet borrows from the
         # windows after it, and then from the improvement
@@ -442,9 +446,10 @@ def _grow(
             signals=signals,
             hint=values,
             free=(fix_before, sub.period.days),
+            free_head=head,
             built=whole() if sub is spec else None,
         )
-        r.restricted = fix_before > 0
+        r.restricted = fix_before > head
         return read(r, sub is spec), used(r, began)
 
     def stage(text: str) -> None:

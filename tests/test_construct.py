@@ -151,7 +151,7 @@ def test_a_window_with_no_rota_frees_the_weeks_before_it_until_one_is_found() ->
     calls: list[tuple[int, int]] = []
 
     def search(
-        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int, head: int
     ) -> tuple[dict[Key, int] | None, float]:
         weeks = sub.period.weeks
         calls.append((weeks, fix_before))
@@ -168,13 +168,35 @@ def test_a_window_with_no_rota_frees_the_weeks_before_it_until_one_is_found() ->
     calls.clear()
 
     def never(
-        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int, head: int
     ) -> tuple[dict[Key, int] | None, float]:
         calls.append((sub.period.weeks, fix_before))
         return ({}, 0.1) if sub.period.weeks < 16 else (None, 0.1)
 
     assert first_rota(spec, PLAN, 10.0, never)[0] is None
     assert calls[-1] == (16, 0)  # it tried with every day free before giving up
+
+
+def test_a_repeating_periods_last_window_frees_the_first_week_before_the_weeks_before_it() -> None:
+    """A repeating period's first days follow its last, but were solved as the start of a
+    one-off prefix (where a block of nights cut by the start is allowed): the 40 x 26
+    benchmark's last window was infeasible with any weeks fixed, and found a rota with the
+    first week free too. That is tried first; a one-off period goes straight back."""
+    calls: list[tuple[int, int, int]] = []
+
+    def search(
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int, head: int
+    ) -> tuple[dict[Key, int] | None, float]:
+        calls.append((sub.period.weeks, fix_before, head))
+        if sub.period.weeks == 16 and head == 0:
+            return None, 0.2
+        return {("w", sub.period.weeks, str(fix_before)): 1}, 1.0
+
+    assert first_rota(_spec(weeks=16, repeats=True), PLAN, 10.0, search)[0] is not None
+    assert calls == [(4, 0, 0), (8, 21, 0), (12, 49, 0), (16, 77, 0), (16, 77, 7)]
+    calls.clear()
+    first_rota(_spec(weeks=16), PLAN, 10.0, search)
+    assert calls[3:] == [(16, 77, 0), (16, 49, 0), (16, 21, 0), (16, 0, 0)]
 
 
 def _spec(weeks: int = 8, repeats: bool = False, band: float = 4.0) -> Spec:
