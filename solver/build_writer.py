@@ -61,7 +61,11 @@ def shift_fills(spec: Spec) -> dict[str, PatternFill]:
     }
 
 
-KEY_CHARS = 20  # characters of a key's description a line (column A, 18 wide; measured)
+# characters of a key's description a line in column A (measured in LibreOffice's print:
+# about 1.15 a unit of width); column A is wide enough for most on one line, so that the key
+# stays on the page under 20 or so doctors (wrapped rows pushed it onto a page of its own)
+NAME_WIDTH = 19
+KEY_CHARS = 22
 
 
 def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
@@ -89,7 +93,7 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
         if holiday:  # marked on screen and in print (wide enough not to show ###)
             top.number_format = '"BH "ddd'
         ws.column_dimensions[get_column_letter(day + first)].width = 8 if holiday else 6
-    ws.column_dimensions["A"].width = 18
+    ws.column_dimensions["A"].width = NAME_WIDTH
     ws.column_dimensions["B"].width = 6
     by_cell: dict[tuple[str, int], list[str]] = {}
     for duty in result.rota.duties:
@@ -149,7 +153,7 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
     if spec.gaps:
         entries.append(("a duty no doctor could fill: for a locum (Gaps sheet)", "", GAP_FILL))
     for d, n in sorted(spec.bank_holidays.items()):
-        entries.append((f"{d:%d/%m/%Y}: {n}", "BH", BANK_FILL))
+        entries.append((f"{d:%a %d/%m}: {n}", "BH", BANK_FILL))
     for i, (text, code, fill) in enumerate(entries, start=key_row + 1):
         ws.cell(i, 1, text).alignment = Alignment(wrap_text=True, vertical="center")
         swatch = ws.cell(i, 2, code or None)
@@ -164,7 +168,9 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
 
 
 # printed: a fortnight of days a page beside the doctor and grade columns (landscape A4 at
-# 100 %: 2 x 3.4 cm + 14 x 1.3 cm), the names and the dates repeated on every page
+# 100 %: 3.6 cm + 1.3 cm + 14 x 1.3 cm, a bank holiday 1.7 cm; measured in LibreOffice, a
+# Christmas fortnight with three fits within 0.25" side margins), the names and the dates
+# repeated on every page
 PRINT_DAYS = 14
 
 
@@ -177,9 +183,9 @@ def print_setup(ws: Worksheet, name: str, first: date, last: date) -> None:
     ws.page_setup.scale = 100
     ws.print_title_cols = "A:B"
     ws.print_title_rows = "1:2"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.9
-    ws.page_margins.header = ws.page_margins.footer = 0.3
+    ws.page_margins.left = ws.page_margins.right = 0.25  # a fortnight with 3 bank holidays fits
+    ws.page_margins.top = ws.page_margins.bottom = 0.6  # room for the key under the names
+    ws.page_margins.header = ws.page_margins.footer = 0.2
     days = (last - first).days + 1
     for day in range(PRINT_DAYS, days, PRINT_DAYS):
         ws.col_breaks.append(Break(id=day + 2))  # after the day's column (A, B come first)

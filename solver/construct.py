@@ -122,9 +122,9 @@ def first_rota(
     a window finds no rota in its time), and the seconds used. `search(spec, seconds,
     values, fix_before, head)` solves one prefix with every variable before day
     `fix_before` fixed to `values` (the others hinted; the first `head` days free too), and
-    says how many seconds it used (deterministic
-    seconds in reproducible mode, so the windows' limits stay reproducible). Time a window
-    leaves unused goes to the windows after it."""
+    says how many seconds it used (deterministic seconds in reproducible mode, so the
+    windows' limits stay reproducible). Time a window leaves unused goes to the windows
+    after it."""
     steps = windows(spec.period.weeks, p)
     values: dict[Key, int] = {}
     used = 0.0

@@ -33,9 +33,10 @@ def add_cuts(
     minutes_cut(m, obj, bounds)
     weekend = weekend_allowance_cut(m, obj, bounds)
     night = night_enhancement_cut(m, obj, bounds)
-    # no cut sees these (the LTFT basic is floored by the least minutes)
-    obj.unfloored += [e for e in ("additional_hours", "on_call_allowance") if e in varies]
-    obj.unfloored = sorted(e for e in set(obj.unfloored) if e in varies)
+    # skipped knapsacks (_no_floor), and what no cut sees (the LTFT basic has the least
+    # minutes)
+    unseen = {*obj.unfloored, "additional_hours", "on_call_allowance"}
+    obj.unfloored = [e for e in varies if e in unseen]
     return pay_floor(m, obj, {"weekend_allowance": weekend, "night_enhancement": night})
 
 
