@@ -326,3 +326,43 @@ def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> N
         flat = "".join(text.split())
         assert all("".join(meaning.split()) in flat for meaning, _ in key), text
     assert pages[0].mediabox.width > pages[0].mediabox.height  # landscape
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_christmas_fortnight_prints_on_one_page_with_its_key(tmp_path: Path) -> None:
+    # 14 doctors over the fortnight of 21 Dec 2026: three bank holidays (their columns are
+    # wider, for their "BH" mark) and a key of nine rows under the names. A hand-written
+    # winter rota printed its Christmas fortnight's last day on a page of its own, and its
+    # key's last row on another.
+    from pypdf import PdfReader
+
+    settings = {
+        "rota_name": "Winter",
+        "start_date": "2026-12-21",
+        "weeks": 2,
+        "repeats": "no",
+        "time_limit": 10,
+        "bank_holidays": "england",
+        "night_block_min": 1,
+        "whole_weekends": "no",
+    }
+    doctors = [[f"Dr {i:02d}", "FY1", 1, "no", None, "yes", "no"] for i in range(14)]
+    spec = write_spec(tmp_path / "spec.xlsx", settings=settings, doctors=doctors)
+    out = tmp_path / "rota.xlsx"
+    code, output = build(str(spec), "-o", str(out))
+    assert code == 0, output
+    wb = load_workbook(out)
+    for name in wb.sheetnames[1:]:
+        del wb[name]
+    only = tmp_path / "only-rota.xlsx"
+    wb.save(only)
+    pages = PdfReader(libreoffice(only, "pdf", tmp_path)).pages
+    rows = list(wb["Rota"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] == "Key") + 1
+    key = [r[0] for r in rows[start:] if r[0]]
+    assert len([k for k in key if "Christmas" in k or "Boxing" in k or "New Year" in k]) == 3
+    assert len(pages) == 1
+    flat = "".join(pages[0].extract_text().split())
+    assert all(f"Dr{i:02d}" in flat for i in range(14))
+    assert all("".join(k.split()) in flat for k in key)
+    assert "03/01" in flat  # the fortnight's last day
