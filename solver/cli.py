@@ -195,7 +195,8 @@ def build(
         typer.Option(
             min=0.1,
             max=86_400,
-            help="solver seconds, deterministic (default: Settings time_limit, else 60)",
+            help="solver seconds: wall-clock, or deterministic when reproducible (default:"
+            " Settings time_limit, else 60)",
         ),
     ] = None,
     seed: Annotated[
