@@ -8,6 +8,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from rota_solve.solver.bench import Outcome, Task, established
 from rota_solve.solver.outputs import atomic_path
@@ -117,11 +120,57 @@ def write_bench(
                 [clean(v) for v in (t.name, c.kind, c.target, c.days, c.value, c.ltft, c.row)]
             )
     autosize(sc)
-    for ws in (wb["Comparison"], wb["Pay"]):
-        ws.page_setup.orientation = "landscape"
-        ws.print_title_rows = "1:1"
+    _for_print(wb["Comparison"], titles=1)
+    _for_print(wb["Pay"], titles=2)
     with atomic_path(target, protect=protect) as tmp:
         wb.save(tmp)
+
+
+MONEY = "£#,##0.00;-£#,##0.00"
+CHANGE = "+£#,##0.00;-£#,##0.00;£0.00"
+TEXT_WIDTH = 36  # the sentence columns wrap at this width
+NUMBER_WIDTH = 14  # the number columns: their headers wrap
+
+
+def _for_print(ws: Worksheet, *, titles: int) -> None:
+    """Money as money (the values stay numbers, to the penny), sentences wrapped in their
+    cells, headers wrapped above narrow number columns, and the row labels (the first
+    `titles` columns, frozen on screen) and the header printed on every page: a printed
+    Comparison ran to eight pages across, the scenario names on the first only and the
+    reason for no rota cut between pages."""
+    header = [c.value for c in ws[1]]
+    for idx, name in enumerate(header, start=1):
+        letter = get_column_letter(idx)
+        text = str(name)
+        fmt = None
+        if text == "change from base (GBP)":
+            fmt = CHANGE
+        elif "(GBP" in text or text == "total" or text in PAY_ELEMENTS:
+            fmt = MONEY
+        elif text == "change from base (%)":
+            fmt = "+0.00;-0.00;0.00"
+        values = [c for (c,) in ws.iter_rows(min_row=2, min_col=idx, max_col=idx)]
+        if text in ("difference", "fewest doctors", "why no rota"):
+            ws.column_dimensions[letter].width = TEXT_WIDTH
+            for c in values:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+        elif fmt is not None or all(
+            isinstance(c.value, (int, float)) or c.value is None for c in values
+        ):
+            ws.column_dimensions[letter].width = NUMBER_WIDTH
+            for c in values:
+                c.alignment = Alignment(vertical="top")
+                if fmt is not None:
+                    c.number_format = fmt
+        else:
+            for c in values:
+                c.alignment = Alignment(vertical="top")
+        ws.cell(1, idx).alignment = Alignment(wrap_text=True, vertical="bottom")
+    ws.freeze_panes = f"{get_column_letter(titles + 1)}2"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
+    ws.print_title_cols = f"A:{get_column_letter(titles)}"
 
 
 def _chart(wb: Workbook, n: int) -> None:

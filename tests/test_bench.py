@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from rota_solve.solver.bench import Task, run_scenario, tasks_for
@@ -204,6 +205,17 @@ def test_bench_on_a_local_cluster_writes_the_bench_workbook(tmp_path: Path) -> N
     assert len(wb["Chart"]._charts) == 1  # a native Excel chart
     header = [c.value for c in wb["Comparison"][1]]
     assert header[:4] == ["scenario", "status", "proven or gap", "pay total (GBP a year)"]
+    # printed, every page names its scenarios (and the Pay sheet its doctors); money is
+    # shown as money and stays a number to the penny
+    comparison = wb["Comparison"]
+    assert comparison.print_title_cols == "$A:$A" and comparison.print_title_rows == "$1:$1"
+    assert wb["Pay"].print_title_cols == "$A:$B"
+    total = comparison.cell(2, 4)
+    assert isinstance(total.value, float) and total.number_format.startswith("£#,##0.00")
+    assert comparison.cell(3, 5).number_format.startswith("+£")  # a change from base
+    assert header[-1] == "why no rota"  # a sentence: wrapped, not one page wide
+    assert comparison.column_dimensions[get_column_letter(len(header))].width <= 40
+    assert comparison.cell(2, len(header)).alignment.wrap_text
     pay_rows = list(wb["Pay"].iter_rows(min_row=2, values_only=True))
     assert {r[0] for r in pay_rows} == {"base", "old rules", "one more"}
     assert sum(1 for r in pay_rows if r[0] == "one more") == 8
