@@ -7,7 +7,10 @@ allowed, none is added."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
+
+import numpy as np
 
 from rota_solve.constraints.weekend_frequency import weekend_window
 from rota_solve.solver.clock import DAY
@@ -164,9 +167,79 @@ def _add_cut(
         return _no_floor(obj, element)
     if bound <= 0:
         return 0
-    who = obj.pay if doctors is None else doctors
+    who = list(obj.pay) if doctors is None else doctors
     m.model.add(sum(obj.pay[d][element] for d in who) >= bound)
+    obj.knapsacks.append(Knapsack(element, who, options, needed, bound))
     return bound
+
+
+@dataclass(frozen=True)
+class Knapsack:
+    """One cut's knapsack, kept for `floor_pins`: `options[i]` is `doctors[i]`'s (amount,
+    pence) choices; `bound` the least pence of a choice each whose amounts add up to at
+    least `needed`."""
+
+    element: str
+    doctors: list[str]
+    options: list[list[tuple[int, int]]]
+    needed: int
+    bound: int
+
+
+def floor_pins(obj: Objective) -> list[tuple[str, str, int]]:
+    """(doctor, element, pence) where every cheapest choice of its knapsack gives the doctor
+    the same pence: a rota that costs the floor has each element at its cut's bound, so its
+    doctors' amounts are one of the knapsack's cheapest choices, and each such doctor's
+    element is exactly those pence. Pinned (solve.py, the floor-shaped search), the search
+    looks only where a rota costing the floor can be: on the 20 x 12 benchmark its nights go
+    to the cheapest grades and its weekends to the doctors whose allowance band they do not
+    raise, which the search otherwise found only after 15-32 s. Worked out on demand, not
+    with the cuts (every window of a long period builds a model)."""
+    pins: list[tuple[str, str, int]] = []
+    for k in obj.knapsacks:
+        for doctor, costs in zip(k.doctors, _cheapest_choices(k.options, k.needed), strict=True):
+            if len(costs) == 1 and not isinstance(obj.pay[doctor][k.element], int):
+                pins.append((doctor, k.element, costs.pop()))
+    return pins
+
+
+def _cheapest_choices(options: list[list[tuple[int, int]]], needed: int) -> list[set[int]]:
+    """For each doctor, the pence of their choice in any cheapest selection (one choice a
+    doctor, amounts adding up to at least `needed`): a dynamic programme forwards (the least
+    pence of the doctors before, by amount held, capped at `needed`) and backwards (the
+    least pence of the doctors after, to reach `needed` from an amount held), in numpy."""
+    inf = np.iinfo(np.int64).max // 4
+    n = len(options)
+    fwd = np.full((n + 1, needed + 1), inf, dtype=np.int64)
+    fwd[0, 0] = 0
+    for i, choice in enumerate(options):
+        for amount, pence in choice:
+            _relax(fwd[i + 1], fwd[i], amount, pence, needed)
+    best = int(fwd[n, needed])
+    back = np.full((n + 1, needed + 1), inf, dtype=np.int64)
+    back[n, needed] = 0
+    held = np.arange(needed + 1)
+    for i in range(n - 1, -1, -1):
+        for amount, pence in options[i]:
+            np.minimum(back[i], back[i + 1][np.minimum(held + amount, needed)] + pence, out=back[i])
+    out: list[set[int]] = []
+    for i, choice in enumerate(options):
+        reach = fwd[i] < inf
+        costs = set()
+        for amount, pence in choice:
+            total = fwd[i] + pence + back[i + 1][np.minimum(held + amount, needed)]
+            if np.any(reach & (total == best)):
+                costs.add(pence)
+        out.append(costs)
+    return out
+
+
+def _relax(nxt: np.ndarray, cur: np.ndarray, amount: int, pence: int, needed: int) -> None:
+    """nxt[min(h + amount, needed)] = min(itself, cur[h] + pence), for every h."""
+    if amount < needed:
+        np.minimum(nxt[amount:needed], cur[: needed - amount] + pence, out=nxt[amount:needed])
+    tail = cur[max(0, needed - amount) :].min() + pence
+    nxt[needed] = min(int(nxt[needed]), int(tail))
 
 
 def _cheapest_sum(options: list[list[tuple[int, int]]], needed: int) -> int | None:

@@ -50,6 +50,8 @@ class Objective:
     # pay elements that vary with the rota and have no floor of the cuts' (all of them with
     # gaps): the floor then leaves part of the bound to CP-SAT's own (cuts.add_cuts)
     unfloored: list[str] = field(default_factory=list)
+    # the knapsacks behind the cuts (cuts.Knapsack), for the floor-shaped search
+    knapsacks: list[Any] = field(default_factory=list)
 
     def pay_expr(self) -> Any:
         return sum(v for terms in self.pay.values() for v in terms.values())
