@@ -771,6 +771,22 @@ def _solve_one(
             **kw,
         )
 
+    def from_rota(start: _Search, built: tuple[RotaModel, Objective] | None) -> _Search:
+        """The strict whole model (`built`), handed every variable of a rota found before,
+        for the time left (wall clock: what is left of the limit now, so that the hints'
+        setting-up does not carry the build past it; deterministic: the limit less the
+        time the searches before used)."""
+        left = limit - spent if spec.solve.reproducible else limit - (time.monotonic() - t0)
+        return model(
+            False,
+            left,
+            on_progress=on_progress,
+            hint=_values(start),
+            complete=list(start.solver.response_proto.solution),
+            t0=t0,
+            built=built,
+        )
+
     # A long period: a first rota grown a few weeks at a time and improved a window at a
     # time (construct.py); the full search then starts from it, for the time left.
     grown: _Search | None = None
@@ -794,18 +810,7 @@ def _solve_one(
     elif grown is not None and not final_search(how, grown.obj, spec.solve.workers):
         run = grown  # no whole-model search at the end: the grown rota, the cuts' floor
     elif grown is not None:  # the strict model, from a complete rota, for the time left
-        # (wall clock: what is left of the limit now, so that the hints' setting-up does
-        # not carry the build past it; deterministic: the limit less the windows' time)
-        left = limit - spent if spec.solve.reproducible else limit - (time.monotonic() - t0)
-        run = model(
-            False,
-            left,
-            on_progress=on_progress,
-            hint=_values(grown),
-            complete=list(grown.solver.response_proto.solution),
-            t0=t0,
-            built=built,
-        )
+        run = from_rota(grown, built)
         if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             # the whole model found no rota in the time left (too little for its
             # presolve), but what it proved of the least cost is still a bound: the grown
@@ -819,15 +824,7 @@ def _solve_one(
         if shaped is not None and not shaped.restricted:
             run = shaped  # it costs the floor: optimal
         elif shaped is not None:  # the whole model, from its rota, for the time left
-            run = model(
-                False,
-                limit - spent,
-                on_progress=on_progress,
-                hint=_values(shaped),
-                complete=list(shaped.solver.response_proto.solution),
-                t0=t0,
-                built=built,
-            )
+            run = from_rota(shaped, built)
             if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 run = shaped  # no time left for the whole model: its rota, the floor
         else:
