@@ -205,18 +205,13 @@ def floor_pins(obj: Objective) -> list[tuple[str, str, int]]:
 
 def _cheapest_choices(options: list[list[tuple[int, int]]], needed: int) -> list[set[int]]:
     """For each doctor, the pence of their choice in any cheapest selection (one choice a
-    doctor, amounts adding up to at least `needed`): a dynamic programme forwards (the least
-    pence of the doctors before, by amount held, capped at `needed`) and backwards (the
-    least pence of the doctors after, to reach `needed` from an amount held), in numpy."""
-    inf = np.iinfo(np.int64).max // 4
+    doctor, amounts adding up to at least `needed`): the knapsack forwards (`_forward`) and
+    backwards (the least pence of the doctors after, to reach `needed` from an amount
+    held)."""
+    fwd = _forward(options, needed)
     n = len(options)
-    fwd = np.full((n + 1, needed + 1), inf, dtype=np.int64)
-    fwd[0, 0] = 0
-    for i, choice in enumerate(options):
-        for amount, pence in choice:
-            _relax(fwd[i + 1], fwd[i], amount, pence, needed)
     best = int(fwd[n, needed])
-    back = np.full((n + 1, needed + 1), inf, dtype=np.int64)
+    back = np.full((n + 1, needed + 1), _UNREACHED, dtype=np.int64)
     back[n, needed] = 0
     held = np.arange(needed + 1)
     for i in range(n - 1, -1, -1):
@@ -224,7 +219,7 @@ def _cheapest_choices(options: list[list[tuple[int, int]]], needed: int) -> list
             np.minimum(back[i], back[i + 1][np.minimum(held + amount, needed)] + pence, out=back[i])
     out: list[set[int]] = []
     for i, choice in enumerate(options):
-        reach = fwd[i] < inf
+        reach = fwd[i] < _UNREACHED
         costs = set()
         for amount, pence in choice:
             total = fwd[i] + pence + back[i + 1][np.minimum(held + amount, needed)]
@@ -232,6 +227,21 @@ def _cheapest_choices(options: list[list[tuple[int, int]]], needed: int) -> list
                 costs.add(pence)
         out.append(costs)
     return out
+
+
+_UNREACHED = np.iinfo(np.int64).max // 4  # no choice of the doctors so far holds this amount
+
+
+def _forward(options: list[list[tuple[int, int]]], needed: int) -> np.ndarray:
+    """The knapsack by dynamic programming over amounts capped at `needed`, in numpy: row i,
+    column h is the least pence of one (amount, pence) choice each of the first i doctors
+    whose amounts add up to h (to `needed` or more, in column `needed`)."""
+    fwd = np.full((len(options) + 1, needed + 1), _UNREACHED, dtype=np.int64)
+    fwd[0, 0] = 0
+    for i, choice in enumerate(options):
+        for amount, pence in choice:
+            _relax(fwd[i + 1], fwd[i], amount, pence, needed)
+    return fwd
 
 
 def _relax(nxt: np.ndarray, cur: np.ndarray, amount: int, pence: int, needed: int) -> None:
@@ -244,19 +254,9 @@ def _relax(nxt: np.ndarray, cur: np.ndarray, amount: int, pence: int, needed: in
 
 def _cheapest_sum(options: list[list[tuple[int, int]]], needed: int) -> int | None:
     """The least total cost of one (amount, cost) choice per doctor whose amounts add up to
-    at least `needed` (a knapsack by dynamic programming over amounts capped at `needed`)."""
-    best: list[int | None] = [0] + [None] * needed
-    for choice in options:
-        nxt: list[int | None] = [None] * (needed + 1)
-        for held, pence in enumerate(best):
-            if pence is None:
-                continue
-            for amount, cost in choice:
-                to = min(needed, held + amount)
-                if nxt[to] is None or pence + cost < nxt[to]:  # type: ignore[operator]
-                    nxt[to] = pence + cost
-        best = nxt
-    return best[needed]
+    at least `needed` (None when none does)."""
+    least = int(_forward(options, needed)[len(options), needed])
+    return None if least >= _UNREACHED else least
 
 
 # a redundant knapsack cut is skipped when its table would be larger than this

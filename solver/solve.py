@@ -935,7 +935,8 @@ def _floor_shaped(
     it at 15-32 s. Pinning only the nights: 5.6-12.0 s. Pinning every doctor's nights to
     one cheapest choice (not only where all of them agree) missed the floor: the choice
     gave an LTFT doctor nights that a full-time doctor of the grade holds in the optimum."""
-    share = float(conf.get("floor", {}).get("share", 0.0))
+    settings = conf.get("floor", {})
+    share = float(settings.get("share", 0.0))
     if share <= 0:
         return None, None, spent
     m = RotaModel(spec).build()
@@ -943,7 +944,7 @@ def _floor_shaped(
     built = (m, obj)
     # an element the floor counts at 0 (no cut sees it) that is often 0 in the optimum
     # leaves the floor within reach; the others (the on-call allowance) put it out of reach
-    free = set(conf.get("floor", {}).get("unfloored", []))
+    free = set(settings.get("unfloored", []))
     if obj.floor is None or set(obj.unfloored) - free or spec.rota_type == "line":
         # (a line rota gives every doctor the same work, where the knapsacks' cheapest
         # choices give doctors of different pay different amounts)
@@ -958,7 +959,7 @@ def _floor_shaped(
     # not in 28 s)
     quit_after = None
     if not spec.solve.reproducible:
-        quit_after = seconds * float(conf.get("floor", {}).get("give_up", 1.0))
+        quit_after = seconds * float(settings.get("give_up", 1.0))
     run = model(False, seconds, built=built, pins=pins, give_up=quit_after, **kw)
     spent += float(
         run.solver.deterministic_time if spec.solve.reproducible else run.solver.wall_time
