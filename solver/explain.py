@@ -161,6 +161,27 @@ def extra_doctors(spec: Spec, budget: Budget, most: int = 4) -> str | None:
     return None
 
 
+def _without_named_parts(spec: Spec, budget: Budget) -> str:
+    """What to say when no set of cover needs, fixed duties and fairness bands is found to
+    conflict: the bands also narrow each doctor's counts where no assumption can name them,
+    so the rules are tried without fairness before they are blamed (a hand-written spec's
+    five registrars, one LTFT and one on study leave, had a rota without the bands, but
+    were told the rules alone left none)."""
+    status = _status(build_model(spec), budget.left() * 0.5)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return (
+            "the fairness bands cannot all hold under the rules for these doctors (a compliant"
+            " rota exists without them): widen fair_nights_band, fair_weekends_band or"
+            " fair_hours_band, or set fairness to soft"
+        )
+    if status == cp_model.INFEASIBLE:
+        return "the rules alone leave no compliant rota for this cover and these doctors"
+    return (
+        "no compliant rota keeps the fairness bands; whether the rules alone allow one was"
+        " not settled in the time"
+    )
+
+
 def explain(spec: Spec, result: object, seconds: float | None = None) -> list[str]:
     status = getattr(result, "status", "")
     if status == "UNKNOWN":
@@ -190,7 +211,7 @@ def explain(spec: Spec, result: object, seconds: float | None = None) -> list[st
         if unsure:
             out.append("not settled in the time: " + ", ".join(unsure))
     else:
-        out.append("the rules alone leave no compliant rota for this cover and these doctors")
+        out.append(_without_named_parts(spec, budget))
     hint = extra_doctors(spec, budget)
     if hint:
         out.append(hint)

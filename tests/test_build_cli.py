@@ -232,6 +232,47 @@ def test_no_rota_capacity_says_why(tmp_path: Path) -> None:
     assert not (tmp_path / "out.xlsx").exists()
 
 
+def test_no_rota_from_the_bands_alone_says_so(tmp_path: Path) -> None:
+    # Five registrars on call every night (one at 0.8, one on study leave for a week): a
+    # compliant rota exists, but none within the fairness bands, which narrow each doctor's
+    # counts where the explanation's assumptions cannot name them. It said "the rules alone
+    # leave no compliant rota"; the rules are now tried without the bands first.
+    grades = {"Dr Ibrahim": "ST3", "Dr Jarvis": "ST5", "Dr Khan": "ST4", "Dr Lane": "ST6"}
+    grades["Dr Moore"] = "ST7"
+    doctors = [
+        [name, grade, 0.8 if name == "Dr Jarvis" else 1, "no", None, "yes", "yes"]
+        for name, grade in grades.items()
+    ]
+    settings = {"start_date": "2027-05-03", "weeks": 8, "repeats": "no", "time_limit": 20}
+
+    def spec(name: str, **more: object) -> Path:
+        return write_spec(
+            tmp_path / name,
+            settings=settings | more,
+            shifts=[
+                ["RD", "Registrar day", "09:00", "17:00", "no", None],
+                ["OC", "Registrar on call", "17:00", "09:00", "yes", 3],
+            ],
+            cover=[["RD", "Weekdays", 1, None], ["OC", "All", 1, None]],
+            doctors=doctors,
+            extra={
+                "Leave": [
+                    ["doctor", "from", "to", "type"],
+                    ["Dr Lane", "2027-06-07", "2027-06-11", "study"],
+                ]
+            },
+        )
+
+    code, output = build(str(spec("hard.xlsx")), "-o", str(tmp_path / "out.xlsx"))
+    flat = " ".join(output.split())
+    assert code == 1, flat
+    assert "the fairness bands cannot all hold" in flat and "fairness to soft" in flat
+    assert "the rules alone" not in flat
+    # and without the bands there is a rota
+    code, output = build(str(spec("soft.xlsx", fairness="soft")), "-o", str(tmp_path / "s.xlsx"))
+    assert code == 0, " ".join(output.split())
+
+
 def test_no_rota_names_the_conflict_and_the_rules(tmp_path: Path) -> None:
     doctors = [[f"Dr {c}", "FY1", 1, "no", None, "yes", "yes"] for c in "ABCD"]
     spec = write_spec(
