@@ -244,7 +244,7 @@ def _build(
     from rota_solve.solver.capacity import shortfalls
     from rota_solve.solver.explain import explain
     from rota_solve.solver.outputs import check_output
-    from rota_solve.solver.signals import Signals
+    from rota_solve.solver.signals import Signals, exit_code
     from rota_solve.solver.solve import Progress, RecheckError, solve
     from rota_solve.solver.spec_io import read_spec
 
@@ -313,6 +313,9 @@ def _build(
     except RecheckError as exc:
         err.print(f"[bold red]error[/bold red]: {exc}. No rota was written.")
         raise typer.Exit(3) from None
+    if not result.found and signals.received is not None:
+        # stopped by the signal before any rota was found: not a verdict on the spec
+        _interrupted(signals.name, exit_code(signals.received))
     if not result.found:
         reasons = explain(parsed, result)
         _no_rota(err, reasons, as_json, result.status, result.seconds)

@@ -513,6 +513,31 @@ def test_a_signal_at_any_moment_leaves_no_temporary_file(tmp_path: Path) -> None
     assert not list(tmp_path.glob(".rota-solve-*"))
 
 
+def test_a_signal_before_any_rota_is_not_a_no_rota_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal that stops the search before it has found a rota (the CI machine sent one in
+    the 0.1 s a small spec's first search takes) ends with the signal's code and 'nothing was
+    written', not exit 1 and the no-rota explanation: the spec was never judged."""
+    import rota_solve.solver.solve as solve_module
+
+    spec = write_spec(tmp_path / "spec.xlsx")
+    real = solve_module.solve
+
+    def interrupted(parsed: Any, *, signals: Any, **kw: Any) -> Any:
+        signals.trip(signal.SIGTERM)  # as the handler does, mid-search
+        result = real(parsed, signals=signals, **kw)  # every search sees it and stops
+        assert not result.found and result.status == "UNKNOWN"
+        return result
+
+    monkeypatch.setattr(solve_module, "solve", interrupted)
+    out = tmp_path / "rota.xlsx"
+    res = CliRunner().invoke(app, ["build", str(spec), "-o", str(out), "--json"])
+    assert res.exit_code == 128 + signal.SIGTERM, res.output
+    assert "stopped by SIGTERM: nothing was written" in " ".join(res.output.split())
+    assert "no rota" not in res.output.lower() and not out.exists()
+
+
 def test_an_interrupted_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     target = tmp_path / "out.xlsx"
     with pytest.raises(KeyboardInterrupt), atomic_path(target, protect=[]) as tmp:
