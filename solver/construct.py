@@ -45,6 +45,9 @@ class Plan:
     # the size of an improvement window of weeks, in doctor-weeks: a tier of many doctors
     # gets narrower windows (at most `window_weeks`, at least 2; 0: always `window_weeks`)
     improve_doctor_weeks: int = 0
+    # the share of the time limit the floor-shaped search of the whole model has before the
+    # construction (solve.py); 0: the construction first
+    shaped_first: float = 0.0
 
 
 def plan(conf: dict[str, Any]) -> Plan:
@@ -60,6 +63,7 @@ def plan(conf: dict[str, Any]) -> Plan:
         final_with_floor_workers=int(c.get("final_with_floor_workers", 0)),
         group_doctors=int(c.get("group_doctors", 0)),
         improve_doctor_weeks=int(c.get("improve_doctor_weeks", 0)),
+        shaped_first=float(c.get("shaped_first", 0.0)),
     )
 
 

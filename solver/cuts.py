@@ -76,7 +76,9 @@ def pay_floor(m: RotaModel, obj: Objective, cut: dict[str, int]) -> int:
             t = obj.minutes[doctor]
             least = m.model.proto.variables[t.index].domain[0]
             least = max(least, obj.minute_floors.get(doctor, 0))
-            total += round_pence(Fraction(salary_in_pence(m, doctor) * min(least, cap), cap))
+            pence = round_pence(Fraction(salary_in_pence(m, doctor) * min(least, cap), cap))
+            obj.basic_floors[doctor] = pence
+            total += pence
     return total
 
 
@@ -196,6 +198,11 @@ def floor_pins(obj: Objective) -> list[tuple[str, str, int]]:
     raise, which the search otherwise found only after 15-32 s. Worked out on demand, not
     with the cuts (every window of a long period builds a model)."""
     pins: list[tuple[str, str, int]] = []
+    # an LTFT doctor's basic (pro rata to their minutes) is part of the floor at its own
+    # least (pay_floor): in a rota that costs the floor, it is exactly that
+    for doctor, pence in obj.basic_floors.items():
+        if not isinstance(obj.pay[doctor]["basic"], int):
+            pins.append((doctor, "basic", pence))
     for k in obj.knapsacks:
         for doctor, costs in zip(k.doctors, _cheapest_choices(k.options, k.needed), strict=True):
             if len(costs) == 1 and not isinstance(obj.pay[doctor][k.element], int):

@@ -46,6 +46,8 @@ class Objective:
     fair_slack: list[tuple[Any, int, str]] = field(default_factory=list)  # (slack, pence, what)
     minutes: dict[str, Any] = field(default_factory=dict)  # doctor -> worked minutes (IntVar)
     minute_floors: dict[str, int] = field(default_factory=dict)  # LTFT least minutes (cuts)
+    # LTFT basic pay at those least minutes, the part of the floor each is (cuts.pay_floor)
+    basic_floors: dict[str, int] = field(default_factory=dict)
     floor: int | None = None  # the least pay bill the cuts imply (cuts.pay_floor), pence
     # pay elements that vary with the rota and have no floor of the cuts' (all of them with
     # gaps): the floor then leaves part of the bound to CP-SAT's own (cuts.add_cuts)

@@ -384,6 +384,17 @@ def _search(
     return run
 
 
+def _at_floor(run: _Search) -> bool:
+    """Whether the run's rota costs the cuts' floor; if so it is marked optimal (the floor
+    is the whole model's bound, whatever days or pay the run held fixed)."""
+    if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    if not at_floor(run.obj, run.solver.objective_value):
+        return False
+    run.status, run.restricted = cp_model.OPTIMAL, False
+    return True
+
+
 def _missed(run: _Search) -> list[str]:
     """The fairness bands the run's best rota misses (priced slack left in it)."""
     if run.status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -416,20 +427,25 @@ def _grow(
     on_progress: Callable[[Progress], None] | None,
     signals: Signals | None,
     deadline: float,
+    begun: float | None = None,
+    built: tuple[RotaModel, Objective] | None = None,
 ) -> tuple[_Search | None, float, tuple[RotaModel, Objective] | None]:
     """A rota for a long period, grown window by window and then improved a window at a
     time (construct.py), every window a real search of this module. Returns the last run
     that holds a whole rota (its bound is not the whole model's: some days were fixed), or
     None; the seconds used (deterministic seconds in reproducible mode); and the whole
-    model, built once, as yet unsolved (solved as copies)."""
+    model, built once, as yet unsolved (solved as copies). `limit`: the time the construction
+    has, from `begun` (default `t0`: a search before it, solve.py, used the rest); `built`:
+    the whole model, where it was built before."""
     reproducible = spec.solve.reproducible
+    begun = t0 if begun is None else begun
     budget = limit * how.share
     # a window with no rota yet may run on into the improvement's time (without a grown
     # rota there is nothing to improve), never into the whole model's own share
     ceiling = limit * (how.share + how.improve_share)
     latest: list[_Search] = []
     best: list[int | None] = [None]  # the cheapest whole rota's cost so far (pence)
-    full: list[tuple[RotaModel, Objective]] = []
+    full: list[tuple[RotaModel, Objective]] = [] if built is None else [built]
 
     def whole() -> tuple[RotaModel, Objective]:
         """The whole model, built once (the last window and every improvement solve it as
@@ -469,7 +485,7 @@ def _grow(
         # wall clock: `seconds` is a soft limit; a window with no rota yet borrows from the
         # windows after it, and then from the improvement
         began = time.monotonic()
-        hard = seconds if reproducible else max(seconds, ceiling - (began - t0))
+        hard = seconds if reproducible else max(seconds, ceiling - (began - begun))
         r = _search(
             sub,
             fair=fair,
@@ -499,7 +515,7 @@ def _grow(
 
     values, spent = first_rota(spec, how, budget, window, on_stage=stage, stopped=stopped)
     if values is None or not latest:
-        return None, spent, None
+        return None, spent, full[0] if full else None
     built = whole()
 
     def again(
@@ -775,7 +791,13 @@ def _solve_one(
         """The strict whole model (`built`), handed every variable of a rota found before,
         for the time left (wall clock: what is left of the limit now, so that the hints'
         setting-up does not carry the build past it; deterministic: the limit less the
-        time the searches before used)."""
+        time the searches before used). A rota that costs the floor is optimal as it is, and
+        no search runs from it: CP-SAT 9.15 aborts the process (a failed check in its
+        postsolve, 'solution->size() == postsolve_mapping.size()') when the search is stopped
+        at the hinted rota itself, which the watcher does at the floor (a grown rota of the
+        benchmark's 8 doctors x 16 weeks at the floor, seed 0, limit 12 s)."""
+        if _at_floor(start):
+            return start
         left = limit - spent if spec.solve.reproducible else limit - (time.monotonic() - t0)
         return model(
             False,
@@ -795,8 +817,31 @@ def _solve_one(
     spent = 0.0
     how = plan(conf)
     how = replace(how, final_seconds=how.final_seconds * shared)
-    if applies(spec, how):
-        grown, spent, built = _grow(spec, how, fair, limit, t0, on_progress, signals, deadline)
+    shaped: _Search | None = None
+    tried = False  # the floor-shaped search has had its turn
+    if applies(spec, how) and how.shaped_first > 0:
+        # a long period: the floor-shaped search of the whole model first, for a share of
+        # the time; with no rota from it, the construction has the rest
+        built, shaped, spent = _floor_shaped(
+            spec,
+            fair,
+            conf,
+            limit,
+            spent,
+            model,
+            share=how.shaped_first,
+            give_up=1.0,
+            on_progress=on_progress,
+            t0=t0,
+        )
+        tried = True
+    if applies(spec, how) and shaped is None and not (signals and signals.received):
+        begun = time.monotonic()
+        rest = limit - spent if spec.solve.reproducible else limit - (begun - t0)
+        grown, more, built = _grow(
+            spec, how, fair, rest, t0, on_progress, signals, deadline, begun=begun, built=built
+        )
+        spent += more
     stopped = signals is not None and signals.received is not None
     if grown is not None and stopped:
         run = grown  # Ctrl-C keeps the best rota
@@ -818,9 +863,10 @@ def _solve_one(
             whole_bound = run.solver.best_objective_bound
             run = grown
     else:
-        built, shaped, spent = _floor_shaped(
-            spec, fair, conf, limit, spent, model, on_progress=on_progress, t0=t0
-        )
+        if not tried:
+            built, shaped, spent = _floor_shaped(
+                spec, fair, conf, limit, spent, model, on_progress=on_progress, t0=t0
+            )
         if shaped is not None and not shaped.restricted:
             run = shaped  # it costs the floor: optimal
         elif shaped is not None:  # the whole model, from its rota, for the time left
@@ -842,6 +888,8 @@ def _solve_one(
         if run.status == cp_model.OPTIMAL and _missed(run) and run.why == "time limit":
             spent += used(run)
             run = model(False, limit - spent, on_progress=None)
+    if run.status == cp_model.FEASIBLE or run.restricted:
+        _at_floor(run)  # a restricted search's rota that costs the floor is optimal all the same
     m, obj, solver, status, why = run.m, run.obj, run.solver, run.status, run.why
     seconds = time.monotonic() - t0
     name = solver.status_name(status)
@@ -921,6 +969,8 @@ def _floor_shaped(
     limit: float,
     spent: float,
     model: Callable[..., _Search],
+    share: float | None = None,
+    give_up: float | None = None,
     **kw: Any,
 ) -> tuple[tuple[RotaModel, Objective] | None, _Search | None, float]:
     """The floor-shaped search: where the cuts give the whole pay bill a floor, the strict
@@ -936,7 +986,7 @@ def _floor_shaped(
     one cheapest choice (not only where all of them agree) missed the floor: the choice
     gave an LTFT doctor nights that a full-time doctor of the grade holds in the optimum."""
     settings = conf.get("floor", {})
-    share = float(settings.get("share", 0.0))
+    share = float(settings.get("share", 0.0)) if share is None else share
     if share <= 0:
         return None, None, spent
     m = RotaModel(spec).build()
@@ -959,7 +1009,7 @@ def _floor_shaped(
     # not in 28 s)
     quit_after = None
     if not spec.solve.reproducible:
-        quit_after = seconds * float(settings.get("give_up", 1.0))
+        quit_after = seconds * (float(settings.get("give_up", 1.0)) if give_up is None else give_up)
     run = model(False, seconds, built=built, pins=pins, give_up=quit_after, **kw)
     spent += float(
         run.solver.deterministic_time if spec.solve.reproducible else run.solver.wall_time

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -533,7 +534,9 @@ def test_floor_pins_hold_in_every_rota_that_costs_the_floor() -> None:
     from rota_solve.solver.cuts import floor_pins
     from rota_solve.solver.objective import add_objective
 
-    spec = benchmark_spec(8, 6, 1)  # the benchmark's pattern, 8 doctors, 6 weeks
+    spec = benchmark_spec(8, 6, 1)  # the benchmark's pattern, 8 doctors, 6 weeks, one LTFT
+    ltft = replace(spec.doctors[-1], ltft=0.8)
+    spec = spec.model_copy(update={"doctors": [*spec.doctors[:-1], ltft]})
     m = build_model(spec)
     obj = add_objective(m)
     assert obj.floor is not None and not obj.unfloored
@@ -555,7 +558,8 @@ def test_floor_pins_hold_in_every_rota_that_costs_the_floor() -> None:
     at_floor.add(on(at_floor, obj.pay_expr()) <= obj.floor)
     assert status(at_floor) == "OPTIMAL"  # the floor is reached: the test is not vacuous
     pins = floor_pins(obj)
-    assert {e for _, e, _ in pins} == {"night_enhancement", "weekend_allowance"}
+    # the LTFT doctor's basic (pro rata to their minutes) at its floor too
+    assert {e for _, e, _ in pins} == {"night_enhancement", "weekend_allowance", "basic"}
     for doctor, element, pence in pins:
         broken = at_floor.clone()
         broken.add(on(broken, obj.pay[doctor][element]) != pence)

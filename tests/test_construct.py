@@ -458,3 +458,49 @@ def test_a_long_period_ends_without_a_whole_model_search_where_the_pay_has_a_flo
     construct["final_with_floor_workers"] = 2
     result = solve(spec)
     assert result.rota is not None and finals == [True, False]
+
+
+def test_a_grown_rota_at_the_floor_is_optimal_without_a_search_from_it() -> None:
+    """A long period whose grown rota costs the floor: it is optimal as it is. The whole
+    model's search from it used to stop at the hinted rota itself, and CP-SAT 9.15 then
+    aborted the process (a failed check in its postsolve): 8 doctors x 16 weeks, seed 0,
+    12 s, in a process of its own so that an abort fails the test, not the test run."""
+    import subprocess
+    import sys
+
+    code = (
+        "from tests.spec_helpers import benchmark_spec\n"
+        "from rota_solve.solver.solve import solve\n"
+        "r = solve(benchmark_spec(8, 16, 1, time_limit=12))\n"
+        "print(r.status, r.cost == r.bound, r.check is not None and not r.check.breaches)\n"
+    )
+    from tests.conftest import ROOT
+
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["OPTIMAL", "True", "True"], out.stdout
+
+
+def test_a_long_period_can_try_the_floor_shaped_search_before_growing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[construct] shaped_first: the floor-shaped search of the whole model has that share of
+    the time before the construction, which runs only when it finds no rota (here it proves
+    the benchmark's 8 doctors x 16 weeks at the floor, and nothing is grown)."""
+    conf = solver_settings()
+    conf["construct"] = {**conf["construct"], "shaped_first": 0.5}
+    monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
+    grown: list[bool] = []
+    real = solve_module._grow
+    monkeypatch.setattr(solve_module, "_grow", lambda *a, **k: grown.append(True) or real(*a, **k))
+    spec = benchmark_spec(8, 16, 1, time_limit=20)
+    result = solve(spec)
+    assert result.status == "OPTIMAL" and result.cost_pence == pay_floor(spec)
+    assert not grown
+    # with no rota from it (pins no rota can keep: a doctor paid -1p), the construction runs
+    pins = solve_module.floor_pins
+    monkeypatch.setattr(solve_module, "floor_pins", lambda obj: [(*pins(obj)[0][:2], -1)])
+    result = solve(spec)
+    assert grown and result.found
