@@ -286,7 +286,9 @@ def test_wall_clock_limit_and_reproducible_mode(tmp_path: Path) -> None:
 
 
 def _slack_first(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Give the strict model no time, so that the slack model does the search."""
+    """Give the strict model no time, so that the slack model does the search (and no
+    floor-shaped search before it: its pins hold an LTFT doctor's basic, so it runs on these
+    small specs, and it is a strict search of its own)."""
     from rota_solve.solver import solve as solve_module
 
     real = solve_module.solver_settings
@@ -294,6 +296,7 @@ def _slack_first(monkeypatch: pytest.MonkeyPatch) -> None:
     def settings() -> dict[str, object]:
         conf = dict(real())
         conf["fairness"] = {"strict_share": 0.0}
+        conf["floor"] = {"share": 0.0}
         return conf
 
     monkeypatch.setattr(solve_module, "solver_settings", settings)
