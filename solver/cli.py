@@ -12,7 +12,7 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -344,7 +344,7 @@ def _build(
             "proven optimal"
             if result.status == "OPTIMAL"
             else (
-                f"not proven optimal (stopped by {result.stopped}; gap {out['gap']:.2%})"
+                f"not proven optimal (stopped by {result.stopped}; gap {_gap(result)})"
                 if result.gap is not None
                 else f"not proven optimal (stopped by {result.stopped})"
             )
@@ -366,6 +366,15 @@ def _build(
             console.print(f"{len(result.unmet_requests)} request(s) not met (see Summary).")
         console.print(f"Written to {target}")
     raise typer.Exit(0)
+
+
+def _gap(result: Any) -> str:
+    """The gap as a percentage, and in pounds where the percentage rounds to nothing."""
+    text = f"{result.gap:.2%}"
+    if result.gap > 0 and text == "0.00%":
+        above = result.cost_pence + result.unfilled_pence - result.bound_pence
+        text += f", £{above / 100:,.2f} above its bound"
+    return text
 
 
 def _no_rota(err: Console, reasons: list[str], as_json: bool, status: str, seconds: float) -> None:

@@ -157,6 +157,7 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         t0: float | None = None,
         stop_at_floor: bool = True,
         floor_only: bool = False,
+        near: int = 0,
     ) -> None:
         super().__init__()
         self.obj = obj
@@ -171,12 +172,16 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         # reproducible mode, where a stop from the callback lands at no fixed point of the
         # deterministic search, so two runs could return different rotas of that cost)
         self.stop_at_floor = stop_at_floor
+        # ... or within `near` pence of it ([limits] near_floor_pence): not proven, near enough
+        self.near = near
+        self.stopped_near = False
 
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
         if self.enough.is_set():
             self.stop_search()
-        if self.stop_at_floor and at_floor(self.obj, self.objective_value):
+        if self.stop_at_floor and at_floor(self.obj, self.objective_value - self.near):
+            self.stopped_near = not at_floor(self.obj, self.objective_value)
             self.stop_search()
         self.progress.seconds = time.monotonic() - self.t0
         if self.obj.fair_slack and self.value(self.obj.fair_slack_expr()) > 0:
@@ -187,6 +192,16 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         )
         if self.on_progress is not None:
             self.on_progress(self.progress)
+
+
+def near_floor() -> int:
+    """[limits] near_floor_pence: a search ends at a rota that costs no more above the floor."""
+    return int(solver_settings()["limits"].get("near_floor_pence", 0))
+
+
+def near_why() -> str:
+    """Why a search ended at a rota within near_floor_pence of the floor (not proven)."""
+    return f"coming within £{near_floor() / 100:,.2f} of its bound"
 
 
 def at_floor(obj: Objective, objective: float) -> bool:
@@ -305,7 +320,12 @@ def _search(
         time_limit = left if time_limit is None else min(time_limit, left)
     guard = configure(solver, spec, time_limit=time_limit, unfloored=obj.unfloored)
     watcher = _Watcher(
-        obj, on_progress, t0, stop_at_floor=not spec.solve.reproducible, floor_only=bool(pins)
+        obj,
+        on_progress,
+        t0,
+        stop_at_floor=not spec.solve.reproducible,
+        floor_only=bool(pins),
+        near=near_floor(),
     )
     if on_progress is not None and not pins:
 
@@ -376,6 +396,8 @@ def _search(
         why = f"interrupted ({sig.name})"
     elif spec.solve.reproducible and (out_of_time.is_set() or solver.wall_time >= guard * 0.99):
         why = "wall-clock guard"
+    elif watcher.stopped_near and not at_floor(obj, solver.objective_value):
+        why = near_why()
     else:
         why = "time limit"
     run = _Search(m, obj, solver, status, why, size)
@@ -797,6 +819,9 @@ def _solve_one(
         at the hinted rota itself, which the watcher does at the floor (a grown rota of the
         benchmark's 8 doctors x 16 weeks at the floor, seed 0, limit 12 s)."""
         if _at_floor(start):
+            return start
+        if at_floor(start.obj, start.solver.objective_value - near_floor()):
+            start.why = near_why()  # near enough: no search from it (nor the abort above)
             return start
         left = limit - spent if spec.solve.reproducible else limit - (time.monotonic() - t0)
         return model(

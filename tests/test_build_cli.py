@@ -407,3 +407,20 @@ def test_a_christmas_fortnight_prints_on_one_page_with_its_key(tmp_path: Path) -
     assert all(f"Dr{i:02d}" in flat for i in range(14))
     assert all("".join(k.split()) in flat for k in key)
     assert "03/01" in flat  # the fortnight's last day
+
+
+def test_a_gap_too_small_for_a_percentage_is_given_in_pounds() -> None:
+    from types import SimpleNamespace
+
+    from rota_solve.solver.cli import _gap
+
+    def result(cost: int, bound: int, unfilled: int = 0) -> Any:
+        total = cost + unfilled
+        return SimpleNamespace(
+            cost_pence=cost, bound_pence=bound, unfilled_pence=unfilled, gap=(total - bound) / total
+        )
+
+    assert _gap(result(82_534_086, 82_530_353)) == "0.00%, £37.33 above its bound"
+    assert _gap(result(100_000, 99_000)) == "1.00%"
+    assert _gap(result(100_000, 100_000)) == "0.00%"
+    assert _gap(result(82_534_086, 82_534_085, unfilled=1)) == "0.00%, £0.02 above its bound"

@@ -504,3 +504,22 @@ def test_a_long_period_can_try_the_floor_shaped_search_before_growing(
     monkeypatch.setattr(solve_module, "floor_pins", lambda obj: [(*pins(obj)[0][:2], -1)])
     result = solve(spec)
     assert grown and result.found
+
+
+@pytest.mark.parametrize("weeks", [6, 16])
+def test_a_search_ends_at_a_rota_near_enough_the_floor(
+    monkeypatch: pytest.MonkeyPatch, weeks: int
+) -> None:
+    """[limits] near_floor_pence: a search ends at a rota that costs no more than that above
+    the floor, and says so (not proven); no search starts from such a rota (the abort above).
+    Set absurdly high here, every search ends at its first rota: the short path (the
+    floor-shaped search, then the whole model) and a long period's construction alike."""
+    conf = solver_settings()
+    conf["limits"] = {**conf["limits"], "near_floor_pence": 10**12}
+    monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
+    result = solve(benchmark_spec(8, weeks, 1, time_limit=20))
+    assert result.found and result.check is not None and not result.check.breaches
+    if result.status == "FEASIBLE":  # (a first rota at the floor is proven all the same)
+        assert result.stopped == f"coming within £{10**10:,.2f} of its bound"
+    else:
+        assert result.status == "OPTIMAL" and result.cost == result.bound
