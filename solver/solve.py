@@ -172,17 +172,24 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         # reproducible mode, where a stop from the callback lands at no fixed point of the
         # deterministic search, so two runs could return different rotas of that cost)
         self.stop_at_floor = stop_at_floor
-        # ... or within `near` pence of it ([limits] near_floor_pence): not proven, near enough
+        # ... or, `near_grace` seconds after its first rota within `near` pence of it ([limits]
+        # near_floor_pence), unless it proves one optimal by then: not proven, near enough
         self.near = near
+        self.near_at: float | None = None  # when the first rota that near was found
         self.stopped_near = False
 
     def on_solution_callback(self) -> None:
         self.progress.solutions += 1
         if self.enough.is_set():
             self.stop_search()
-        if self.stop_at_floor and at_floor(self.obj, self.objective_value - self.near):
-            self.stopped_near = not at_floor(self.obj, self.objective_value)
+        if self.stop_at_floor and at_floor(self.obj, self.objective_value):
             self.stop_search()
+        elif (
+            self.stop_at_floor
+            and self.near_at is None
+            and at_floor(self.obj, self.objective_value - self.near)
+        ):
+            self.near_at = time.monotonic()  # _search's poll stops it after a grace
         self.progress.seconds = time.monotonic() - self.t0
         if self.obj.fair_slack and self.value(self.obj.fair_slack_expr()) > 0:
             return  # compliant, not yet fair: not a rota build would return
@@ -357,6 +364,12 @@ def _search(
     finished = threading.Event()
 
     end = time.monotonic() + guard  # the wall-clock limit (configure)
+    # a search within near_floor_pence of the floor has this long to prove or improve it
+    limits = solver_settings()["limits"]
+    grace = max(
+        float(limits.get("near_grace_seconds", 0.0)),
+        float(limits.get("near_grace_share", 0.0)) * guard,
+    )
     out_of_time = threading.Event()
 
     def poll() -> None:
@@ -369,6 +382,9 @@ def _search(
                 return
             if time.monotonic() >= end:
                 out_of_time.set()
+            if watcher.near_at is not None and time.monotonic() - watcher.near_at >= grace:
+                watcher.stopped_near = True
+                solver.stop_search()
             if sig.received is not None or out_of_time.is_set():
                 solver.stop_search()
 
@@ -396,13 +412,22 @@ def _search(
         why = f"interrupted ({sig.name})"
     elif spec.solve.reproducible and (out_of_time.is_set() or solver.wall_time >= guard * 0.99):
         why = "wall-clock guard"
-    elif watcher.stopped_near and not at_floor(obj, solver.objective_value):
+    elif (
+        watcher.stopped_near
+        and status != cp_model.OPTIMAL
+        and not at_floor(obj, solver.objective_value)
+    ):
         why = near_why()
     else:
         why = "time limit"
     run = _Search(m, obj, solver, status, why, size)
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    run.restricted = bool(pins) and not (found and at_floor(obj, solver.objective_value))
+    # pinned: a rota that costs the floor keeps every pin (cuts.floor_pins), so where the
+    # pinned model's optimum is proven 1p above the floor, no rota costs less: optimal too
+    proven = found and at_floor(
+        obj, solver.objective_value - (1 if status == cp_model.OPTIMAL else 0)
+    )
+    run.restricted = bool(pins) and not proven
     return run
 
 
