@@ -48,6 +48,12 @@ class Plan:
     # the share of the time limit the floor-shaped search of the whole model has before the
     # construction (solve.py); 0: the construction first
     shaped_first: float = 0.0
+    # groups re-solved over the whole period a pass, chosen from the rota's excess over the
+    # floor's pins (focus.py): the doctor furthest over with `group_doctors` - 1 who have room
+    focus_groups: int = 0
+    # a pass starts with its groups of doctors (the whole period), then its windows of weeks
+    # each pass's round of doctor groups before its windows of weeks
+    groups_first: bool = False
 
 
 def plan(conf: dict[str, Any]) -> Plan:
@@ -64,6 +70,8 @@ def plan(conf: dict[str, Any]) -> Plan:
         group_doctors=int(c.get("group_doctors", 0)),
         improve_doctor_weeks=int(c.get("improve_doctor_weeks", 0)),
         shaped_first=float(c.get("shaped_first", 0.0)),
+        focus_groups=int(c.get("focus_groups", 0)),
+        groups_first=bool(c.get("groups_first", False)),
     )
 
 
@@ -221,24 +229,43 @@ def groups(doctors: list[str], size: int, offset: int) -> list[frozenset[str]]:
     return [frozenset(c) for c in chunks]
 
 
-def passes(days: int, p: Plan, doctors: list[str] | None = None) -> Iterator[Move]:
+# focus(size, count) -> groups of doctors chosen from the rota found last (focus.py)
+Focus = Callable[[int, int], list[frozenset[str]]]
+
+
+def _round(days: int, p: Plan, names: list[str], focus: Focus | None, k: int) -> Iterator[Move]:
+    """A round of doctor groups over the whole period: first the `focus_groups` that
+    `focus` chooses from the rota as it is when the round gets there (focus.py), then the
+    doctors by grade in groups of `group_doctors`, paired differently each round (`k`)."""
+    chosen = focus(p.group_doctors, p.focus_groups) if focus is not None else []
+    for group in [*chosen, *groups(names, p.group_doctors, k * max(1, p.group_doctors // 2))]:
+        yield Move(0, days, group)
+
+
+def passes(
+    days: int, p: Plan, doctors: list[str] | None = None, focus: Focus | None = None
+) -> Iterator[Move]:
     """Improvement windows without end: a pass of `spans` (every doctor, a few weeks), then
-    a pass of doctor groups (`group_doctors` doctors, the whole period), then `spans`
-    shifted by half a step (whole weeks), then groups paired differently, and so on. The
-    windows of weeks are `improve_doctor_weeks` / doctors weeks wide where that is set
-    (measured: on a tier of 40 doctors no 8-week window improved anything in 3 s)."""
+    a round of doctor groups (`_round`, the whole period), then `spans` shifted by half a
+    step (whole weeks), then groups paired differently, and so on; with `groups_first`,
+    each pass's round of groups comes before its windows of weeks. The windows of weeks
+    are `improve_doctor_weeks` / doctors weeks wide where that is set (measured: on a tier
+    of 40 doctors no 8-week window improved anything in 3 s)."""
     names = doctors or []
+    plan = p
     if p.improve_doctor_weeks and names:
         weeks = max(2, min(p.window_weeks, p.improve_doctor_weeks // len(names)))
-        p = replace(p, window_weeks=weeks)
-    step = max(7, p.window_weeks * 7 // 2 // 7 * 7)
+        plan = replace(p, window_weeks=weeks)
+    step = max(7, plan.window_weeks * 7 // 2 // 7 * 7)
     half = step // 2 // 7 * 7
     k = 0
     while True:
-        for first, end in spans(days, p, half if k % 2 else 0):
-            yield Move(first, end)
-        for group in groups(names, p.group_doctors, k * max(1, p.group_doctors // 2)):
-            yield Move(0, days, group)
+        of_weeks = [Move(a, b) for a, b in spans(days, plan, half if k % 2 else 0)]
+        if not p.groups_first:
+            yield from of_weeks
+        yield from _round(days, p, names, focus, k)
+        if p.groups_first:
+            yield from of_weeks
         k += 1
 
 
@@ -251,6 +278,7 @@ def improve(
     search: Improve,
     on_stage: Callable[[str], None] | None = None,
     stopped: Callable[[], bool] | None = None,
+    focus: Focus | None = None,
 ) -> tuple[dict[Key, int], float]:
     """The whole rota improved a window at a time: each window re-solved on the full model
     (every rule, fairness and pay over the whole period) with the rest of the rota fixed,
@@ -262,7 +290,8 @@ def improve(
     do when the fairness bands hold each doctor's totals). Returns the rota and the
     seconds used."""
     used = 0.0
-    for move in passes(days, p, doctors):
+    moves = passes(days, p, doctors, focus if p.focus_groups > 0 else None)
+    for move in moves:
         if stopped is not None and stopped():
             break
         if budget - used < 1.0:

@@ -23,6 +23,7 @@ from rota_solve.solver.construct import Key, Move, Plan, applies, first_rota, im
 from rota_solve.solver.cpmodel import RotaModel
 from rota_solve.solver.cuts import floor_pins
 from rota_solve.solver.decompose import parts
+from rota_solve.solver.focus import Excess
 from rota_solve.solver.gaps import Gap, gap_list
 from rota_solve.solver.lines import shifted_from_template
 from rota_solve.solver.objective import Objective, add_objective
@@ -595,6 +596,15 @@ def _grow(
     budget = min(limit * how.improve_share, limit - spent - keep)
     if not final_search(how, built[1], spec.solve.workers):
         budget = limit - spent if reproducible else deadline - time.monotonic()
+    excess: list[Excess] = []
+
+    def focus(size: int, count: int) -> list[frozenset[str]]:
+        # the rota found last is the one being improved (a window that finds none keeps it)
+        if not excess:
+            excess.append(Excess(*built))
+        run = latest[-1]
+        return excess[0].groups(lambda v: _value(run.solver, v), size, count)
+
     _, more = improve(
         values,
         spec.period.days,
@@ -604,6 +614,7 @@ def _grow(
         again,
         on_stage=stage,
         stopped=stopped,
+        focus=focus,
     )
     return latest[-1], spent + more, built
 

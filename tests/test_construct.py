@@ -99,6 +99,47 @@ def test_doctor_groups_take_turns_with_windows_of_weeks() -> None:
     assert next(passes(182, wide, forty * 3)) == Move(0, 14)  # at least 2
 
 
+def test_groups_chosen_from_the_rota_open_each_round_of_groups() -> None:
+    """The focus groups (focus.py) are chosen when a pass reaches its round of groups, from
+    the rota as it is then, and go before the groups by grade; with `groups_first` each
+    pass's round of groups comes before its windows of weeks."""
+    names = [f"Dr {c}" for c in "ABCDEFG"]
+    asked: list[tuple[int, int]] = []
+
+    def focus(size: int, count: int) -> list[frozenset[str]]:
+        asked.append((size, count))
+        return [frozenset({"Dr G", f"Dr {'AB'[len(asked) % 2]}"})]
+
+    plan = replace(PLAN, group_doctors=3, focus_groups=1)
+    moves = passes(70, plan, names, focus)
+    weeks = [Move(a, b) for a, b in spans(70, PLAN)]
+    assert list(islice(moves, 4)) == weeks
+    assert asked == []  # not chosen before the pass gets there
+    assert next(moves) == Move(0, 70, frozenset({"Dr G", "Dr B"}))
+    assert asked == [(3, 1)]
+    assert list(islice(moves, 2)) == [Move(0, 70, g) for g in groups(names, 3, 0)]
+    first = replace(plan, groups_first=True)
+    moves = passes(70, first, names, focus)
+    assert list(islice(moves, 7)) == [
+        Move(0, 70, frozenset({"Dr G", "Dr A"})),
+        *[Move(0, 70, g) for g in groups(names, 3, 0)],
+        *weeks,
+    ]
+    assert next(moves) == Move(0, 70, frozenset({"Dr G", "Dr B"}))  # chosen afresh
+    assert len(asked) == 3
+    # without focus groups asked for, `improve` asks for none
+    seen: list[Move] = []
+
+    def search(
+        seconds: float, values: dict[Key, int], move: Move
+    ) -> tuple[dict[Key, int] | None, float]:
+        seen.append(move)
+        return values, seconds
+
+    improve({}, 70, names, replace(first, focus_groups=0), 9.0, search, focus=focus)
+    assert len(asked) == 3 and seen == [Move(0, 70, g) for g in groups(names, 3, 0)] + weeks[:1]
+
+
 def test_a_doctor_group_is_solved_with_everyone_else_fixed() -> None:
     """`_search` frees only the named doctors: everyone else's duties come back as given,
     and the group's still fill the cover with them."""
