@@ -7,7 +7,9 @@ compared with them, so that a grid edited by hand (and the Assignments left as t
 never checked silently in its old form. Without `Assignments`, the grid *is* the rota: each
 code is looked up on the `Shifts` sheet (`grid_duties`), a code whose start and end are blank
 is not a duty (OFF, AL, SL, ZD), and a code the Shifts sheet does not have is an error
-naming its cell.
+naming its cell. A word that is usually not a duty is one where the rota says it is: a code
+the Shifts sheet gives times, or a duty's code on Assignments (a department may call its
+SHO long day `SL`; read as study leave, every one of them was dropped without a word).
 """
 
 from __future__ import annotations
@@ -39,10 +41,14 @@ def _as_date(value: object) -> date | None:
     return None
 
 
-def read_grid(table: Table, off: frozenset[str] = frozenset()) -> list[GridCell] | None:
+def read_grid(
+    table: Table, off: frozenset[str] = frozenset(), duties: frozenset[str] = frozenset()
+) -> list[GridCell] | None:
     """The grid's cells, or None when the sheet is not a grid: no row has a `doctor`
     heading with dates to its right. Words that are not duties (NOT_DUTIES, and `off`:
-    lower-case codes the Shifts sheet gives no times) are left out of each cell's codes."""
+    lower-case codes the Shifts sheet gives no times) are left out of each cell's codes,
+    unless the rota names them as duties (`duties`: codes as written)."""
+    skip = (NOT_DUTIES | off) - {d.lower() for d in duties}
     for at, (_, values) in enumerate(table.raw_rows):
         keys = [norm(v) if isinstance(v, str) else "" for v in values]
         if "doctor" not in keys:
@@ -69,15 +75,18 @@ def read_grid(table: Table, off: frozenset[str] = frozenset()) -> list[GridCell]
                 if unreadable(value) is not None:
                     continue
                 words = [] if is_blank(value) else [w.strip() for w in text(value).split("/")]
-                codes = tuple(sorted(w for w in words if w.lower() not in NOT_DUTIES | off and w))
+                codes = tuple(sorted(w for w in words if w.lower() not in skip and w))
                 cells.append(GridCell(doctor, day, codes, f"{column_letter(col + 1)}{row_number}"))
         return cells
     return None
 
 
-def grid_disagreements(table: Table, duties: list[Duty]) -> str | None:
-    """A warning when the grid and the duties disagree, naming the first cells that do."""
-    cells = read_grid(table)
+def grid_disagreements(
+    table: Table, duties: list[Duty], timed: frozenset[str] = frozenset()
+) -> str | None:
+    """A warning when the grid and the duties disagree, naming the first cells that do.
+    `timed`: the codes a Shifts sheet gives times (duties wherever they are written)."""
+    cells = read_grid(table, duties=timed | {d.shift for d in duties if d.shift})
     if not cells:
         return None
     worked: dict[tuple[str, date], list[str]] = {}
@@ -113,6 +122,22 @@ def grid_disagreements(table: Table, duties: list[Duty]) -> str | None:
     )
 
 
+def timed_codes(shifts: Table) -> frozenset[str]:
+    """The codes a Shifts sheet gives a start or an end: duties wherever they are written."""
+    at = [shifts.columns.get(k) for k in ("code", "start", "end")]
+    code_at, start_at, end_at = at
+    if code_at is None or start_at is None or end_at is None:
+        return frozenset()
+    out = set()
+    for number, values in shifts.raw_rows:
+        padded = values + [None] * (max(code_at, start_at, end_at) + 1 - len(values))
+        if number <= shifts.header_row or is_blank(padded[code_at]):
+            continue
+        if not (is_blank(padded[start_at]) and is_blank(padded[end_at])):
+            out.add(text(padded[code_at]))
+    return frozenset(out)
+
+
 def grid_duties(grid: Table, shifts: Table, rules: str) -> list[Duty]:
     """The duties of a grid rota, each code looked up on the Shifts sheet (as a spec's,
     read by the spec reader); rows whose start and end are blank name codes that are not
@@ -133,7 +158,7 @@ def grid_duties(grid: Table, shifts: Table, rules: str) -> list[Duty]:
             continue
         kept.append((number, values))
     types = {s.code: s for s in read_shifts(make_table(shifts.sheet, shifts.file, kept), rules)}
-    cells = read_grid(grid, frozenset(off))
+    cells = read_grid(grid, frozenset(off), frozenset(types))
     if cells is None:
         raise InputError(
             "is not a rota grid: give a row with a `doctor` heading and a date heading for"

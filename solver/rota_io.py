@@ -13,7 +13,7 @@ from typing import Any
 from rota_solve.solver.bank_holidays import bank_holidays
 from rota_solve.solver.clock import DAY_NAMES
 from rota_solve.solver.errors import InputError
-from rota_solve.solver.grid import grid_disagreements, grid_duties
+from rota_solve.solver.grid import grid_disagreements, grid_duties, timed_codes
 from rota_solve.solver.rota import CONTRACT_GRADES, Doctor, Duty, Patterns, Period, Rota
 from rota_solve.solver.ruleset import (
     available_pay_years,
@@ -391,7 +391,8 @@ def read_rota(path: Path, overrides: Overrides | None = None) -> Rota:
     assert isinstance(rules, str) and isinstance(pay_year, str)
     warnings = []
     if grid_table is not None:
-        warning = grid_disagreements(grid_table, duties)
+        timed = timed_codes(shifts_table) if shifts_table is not None else frozenset()
+        warning = grid_disagreements(grid_table, duties, timed)
         if warning:
             warnings.append(warning)
     rule_set = _checked(rules, _rule_set, "--rules")

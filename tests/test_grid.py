@@ -86,3 +86,43 @@ def test_a_grid_needs_its_shifts_key(built: Path, tmp_path: Path) -> None:
     wb.save(grid)
     code, output = _check(grid)
     assert code == 2 and "Assignments" in str(output)
+
+
+def _renamed(path: Path, target: Path, old: str, new: str) -> Path:
+    """The workbook with shift `old` called `new` wherever it is written (the grid's cells,
+    the Assignments' shift column, the Shifts key)."""
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        if ws.title not in ("Rota", "Assignments", "Shifts"):
+            continue
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value == old:
+                    cell.value = new
+    wb.save(target)
+    return target
+
+
+@pytest.mark.parametrize("word", ["SL", "ZD", "x"])
+def test_a_timed_shift_named_like_leave_is_a_duty(built: Path, tmp_path: Path, word: str) -> None:
+    """A department may call its SHO long day `SL`: where the Shifts sheet gives it times it
+    is a duty on the grid, not study leave (read as leave, every one was dropped without a
+    word, and the rota checked with them gone)."""
+    code, original = _check(built)
+    grid = _as_grid(built, tmp_path / "grid.xlsx")
+    wb = load_workbook(grid)  # the word's own row (no times) goes: the code is the long day
+    key = wb["Shifts"]
+    for row in range(key.max_row, 1, -1):
+        if str(key.cell(row, 1).value).lower() == word.lower():
+            key.delete_rows(row)
+    wb.save(grid)
+    grid = _renamed(grid, tmp_path / "renamed.xlsx", "LD", word)
+    code_g, from_grid = _check(grid)
+    assert code_g == code
+    assert isinstance(from_grid, dict) and isinstance(original, dict)
+    assert from_grid["pay"] == original["pay"]
+    # the same rota with its Assignments: the grid agrees with them (no warning)
+    both = _renamed(built, tmp_path / "both.xlsx", "LD", word)
+    result = RUNNER.invoke(app, ["check", str(both)])
+    assert result.exit_code == code, result.output
+    assert "disagree" not in result.output
