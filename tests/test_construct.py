@@ -140,6 +140,38 @@ def test_groups_chosen_from_the_rota_open_each_round_of_groups() -> None:
     assert len(asked) == 3 and seen == [Move(0, 70, g) for g in groups(names, 3, 0)] + weeks[:1]
 
 
+def test_no_search_starts_after_a_construction_that_used_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Wall clock: where the construction found no rota and used the whole limit, `build`
+    ends there ("no rota" in its time), starting no search past the limit (each builds its
+    model first: one 40 x 26 run returned at 64.5 s of 60)."""
+    import time
+
+    spec = _spec(weeks=16)
+    spec = spec.model_copy(
+        update={"solve": spec.solve.model_copy(update={"reproducible": False, "time_limit": 3})}
+    )
+    searched: list[float] = []
+    real = solve_module._search
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        searched.append(time.monotonic())
+        return real(*args, **kw)
+
+    def grows_nothing(*args: Any, **kw: Any) -> tuple[None, float, None]:
+        time.sleep(3.0)  # the whole limit, and no rota
+        return None, 3.0, None
+
+    monkeypatch.setattr(solve_module, "_grow", grows_nothing)
+    monkeypatch.setattr(solve_module, "_search", counted)
+    result = solve(spec)
+    assert result.status == "UNKNOWN" and result.rota is None
+    assert result.stopped == "time limit, before any rota was found"
+    assert searched == []
+    assert result.seconds < 3.5
+
+
 def test_a_doctor_group_is_solved_with_everyone_else_fixed() -> None:
     """`_search` frees only the named doctors: everyone else's duties come back as given,
     and the group's still fill the cover with them."""

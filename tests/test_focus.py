@@ -21,15 +21,10 @@ REGISTRARS = frozenset({"ST3", "ST4", "ST5", "ST6"})
 
 
 def _spec() -> Spec:
-    docs = [
-        Doctor("Dr A", grade="ST3"),
-        Doctor("Dr B", grade="ST4", ltft=0.8),
-        Doctor("Dr C", grade="ST5"),
-        Doctor("Dr D", grade="ST3", ltft=0.6),
-        Doctor("Dr E", grade="ST6"),
-        Doctor("Dr F", grade="ST4"),
-        Doctor("Dr G", grade="FY1"),  # works only the FY1 day: shares no shift with them
-    ]
+    # registrars A-F (B and D LTFT); G an FY1 who works only the FY1 day: shares no shift
+    grades = {"A": "ST3", "B": "ST4", "C": "ST5", "D": "ST3", "E": "ST6", "F": "ST4", "G": "FY1"}
+    ltft = {"B": 0.8, "D": 0.6}
+    docs = [Doctor(f"Dr {k}", grade=g, ltft=ltft.get(k, 1.0)) for k, g in grades.items()]
     spec = make_spec([D, LD, N], {}, docs, weeks=4, patterns=Patterns())
     cover = [
         CoverNeed(day=d, code=code, doctors=1, grades=REGISTRARS)
