@@ -51,8 +51,7 @@ class Plan:
     # groups re-solved over the whole period a pass, chosen from the rota's excess over the
     # floor's pins (focus.py): the doctor furthest over with `group_doctors` - 1 who have room
     focus_groups: int = 0
-    # a pass starts with its groups of doctors (the whole period), then its windows of weeks
-    # each pass's round of doctor groups before its windows of weeks
+    # each pass's round of doctor groups (the whole period) before its windows of weeks
     groups_first: bool = False
 
 
@@ -290,8 +289,7 @@ def improve(
     do when the fairness bands hold each doctor's totals). Returns the rota and the
     seconds used."""
     used = 0.0
-    moves = passes(days, p, doctors, focus if p.focus_groups > 0 else None)
-    for move in moves:
+    for move in passes(days, p, doctors, focus if p.focus_groups > 0 else None):
         if stopped is not None and stopped():
             break
         if budget - used < 1.0:

@@ -67,7 +67,7 @@ def pay_floor(m: RotaModel, obj: Objective, cut: dict[str, int]) -> int:
     31.5 s with seeds 1 and 2, but it slowed the search for a first rota: a 16-week prefix
     of a 52-week tier took 12.8 / 13.7 / 20.0 s instead of 11.2 / 10.8 / 10.3 s, and the
     60 x 52 benchmark once found no rota in a tier.)"""
-    cap = round(m.rule_set.pay.full_time_hours * 60) * m.period.weeks
+    cap = m.rule_set.pay.full_time_minutes(m.period.weeks)
     total = sum(cut.values())
     for doctor, terms in obj.pay.items():
         total += sum(v for v in terms.values() if isinstance(v, int))
@@ -285,7 +285,7 @@ def night_enhancement_cut(
         return _no_floor(obj, "night_enhancement")
     pay = m.rule_set.pay
     rate = Fraction(str(pay.night_rate))
-    cap = round(pay.full_time_hours * 60) * m.period.weeks
+    cap = pay.full_time_minutes(m.period.weeks)
     night = m.matches("night")
     enhanced: dict[str, list[tuple[Candidate, Fraction]]] = {}
     for doctor in m.doctors():
@@ -377,7 +377,7 @@ def weekend_allowance_cut(
     for doctor in m.doctors():
         if doctor in tier:
             members.setdefault(tier[doctor], []).append(doctor)
-    cap = round(pay.full_time_hours * 60) * m.period.weeks
+    cap = pay.full_time_minutes(m.period.weeks)
     total = 0
     for root, docs in members.items():
         options: list[list[tuple[int, int]]] = []  # per doctor: (duties held, pence)

@@ -38,7 +38,7 @@ class Excess:
         for doctor, element, pence in floor_pins(obj):
             self.pins.setdefault(doctor, {})[element] = pence
         self.shifts = {d: {c.shift.code for c in m.candidates.get(d, [])} for d in obj.pay}
-        cap = round(m.rule_set.pay.full_time_hours * 60) * m.period.weeks
+        cap = m.rule_set.pay.full_time_minutes(m.period.weeks)
         proto = m.model.proto
         self.most: dict[str, int] = {}  # full-time doctors: the most minutes paid as basic
         for d, t in obj.minutes.items():
@@ -53,7 +53,9 @@ class Excess:
             for d, pins in self.pins.items()
         }
 
-    def room(self, value: Value, over: dict[str, dict[str, int]], element: str) -> Any:
+    def room(
+        self, value: Value, over: dict[str, dict[str, int]], element: str
+    ) -> Callable[[str], tuple[int, int]]:
         """A sort key: the doctors most able to take `element`'s excess first."""
 
         def key(d: str) -> tuple[int, int]:

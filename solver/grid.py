@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
 
 from rota_solve.solver.rota import Duty
 from rota_solve.solver.values import is_blank, norm, text, unreadable
@@ -122,20 +123,32 @@ def grid_disagreements(
     )
 
 
-def timed_codes(shifts: Table) -> frozenset[str]:
-    """The codes a Shifts sheet gives a start or an end: duties wherever they are written."""
-    at = [shifts.columns.get(k) for k in ("code", "start", "end")]
-    code_at, start_at, end_at = at
-    if code_at is None or start_at is None or end_at is None:
-        return frozenset()
-    out = set()
+def _key(shifts: Table) -> tuple[list[tuple[int, list[Any]]], set[str]]:
+    """The Shifts sheet's rows that give a start or an end (the header too), and the codes
+    (lower case) of those that give neither: words that are not duties."""
+    code_at, start_at, end_at = (shifts.columns[k] for k in ("code", "start", "end"))
+    off: set[str] = set()
+    kept = []
     for number, values in shifts.raw_rows:
         padded = values + [None] * (max(code_at, start_at, end_at) + 1 - len(values))
-        if number <= shifts.header_row or is_blank(padded[code_at]):
+        if number > shifts.header_row and is_blank(padded[start_at]) and is_blank(padded[end_at]):
+            if not is_blank(padded[code_at]):
+                off.add(text(padded[code_at]).lower())
             continue
-        if not (is_blank(padded[start_at]) and is_blank(padded[end_at])):
-            out.add(text(padded[code_at]))
-    return frozenset(out)
+        kept.append((number, values))
+    return kept, off
+
+
+def timed_codes(shifts: Table) -> frozenset[str]:
+    """The codes a Shifts sheet gives a start or an end: duties wherever they are written."""
+    if not all(k in shifts.columns for k in ("code", "start", "end")):
+        return frozenset()
+    code_at = shifts.columns["code"]
+    return frozenset(
+        text(values[code_at])
+        for number, values in _key(shifts)[0]
+        if number > shifts.header_row and code_at < len(values) and not is_blank(values[code_at])
+    )
 
 
 def grid_duties(grid: Table, shifts: Table, rules: str) -> list[Duty]:
@@ -147,16 +160,7 @@ def grid_duties(grid: Table, shifts: Table, rules: str) -> list[Duty]:
     from rota_solve.solver.workbook import make_table
 
     shifts.require("code", "start", "end")
-    code_at, start_at, end_at = (shifts.columns[k] for k in ("code", "start", "end"))
-    off: set[str] = set()
-    kept = []
-    for number, values in shifts.raw_rows:
-        padded = values + [None] * (max(code_at, start_at, end_at) + 1 - len(values))
-        if number > shifts.header_row and is_blank(padded[start_at]) and is_blank(padded[end_at]):
-            if not is_blank(padded[code_at]):
-                off.add(text(padded[code_at]).lower())
-            continue
-        kept.append((number, values))
+    kept, off = _key(shifts)
     types = {s.code: s for s in read_shifts(make_table(shifts.sheet, shifts.file, kept), rules)}
     cells = read_grid(grid, frozenset(off), frozenset(types))
     if cells is None:

@@ -179,7 +179,7 @@ def annual_pay(
     * LTFT allowance (2019 refresh): a flat sum for a doctor working less than full time.
     """
     salary_pence = round(Fraction(str(salary)) * 100)
-    cap = round(pay.full_time_hours * 60) * weeks  # minutes of 40 h weeks
+    cap = pay.full_time_minutes(weeks)  # minutes of 40 h weeks
     if ltft < 1:
         basic = Fraction(salary_pence * min(worked_minutes, cap), cap)
     else:

@@ -177,7 +177,7 @@ def add_pay(
     obj = Objective()
     pay = m.rule_set.pay
     weeks = m.period.weeks
-    cap = round(pay.full_time_hours * 60) * weeks
+    cap = pay.full_time_minutes(weeks)
     total_weekends = len(m.period.saturdays())
     rate = Fraction(str(pay.night_rate))
     oc_frac = Fraction(str(pay.on_call_allowance_fraction))

@@ -42,6 +42,11 @@ class PayRules:
     source: str
     weeks_per_year: float = 52.143  # turning an hourly figure (a locum's rate) into a year
 
+    def full_time_minutes(self, weeks: int) -> int:
+        """The minutes of `weeks` full-time weeks (40 h): basic pay's measure, pro rata for
+        LTFT, and the line past which hours are additional."""
+        return round(self.full_time_hours * 60) * weeks
+
 
 @dataclass(frozen=True)
 class RuleSet:

@@ -596,14 +596,13 @@ def _grow(
     budget = min(limit * how.improve_share, limit - spent - keep)
     if not final_search(how, built[1], spec.solve.workers):
         budget = limit - spent if reproducible else deadline - time.monotonic()
-    excess: list[Excess] = []
+    excess = Excess(*built) if how.focus_groups > 0 else None
 
     def focus(size: int, count: int) -> list[frozenset[str]]:
         # the rota found last is the one being improved (a window that finds none keeps it)
-        if not excess:
-            excess.append(Excess(*built))
         run = latest[-1]
-        return excess[0].groups(lambda v: _value(run.solver, v), size, count)
+        assert excess is not None
+        return excess.groups(lambda v: _value(run.solver, v), size, count)
 
     _, more = improve(
         values,
