@@ -298,7 +298,7 @@ def _spec(weeks: int = 8, repeats: bool = False, band: float = 4.0) -> Spec:
         update={
             "cover": [*spec.cover, *days],
             "fairness": Fairness(hours_band=band),
-            "solve": SolveSettings(time_limit=20, workers=2, seed=3, reproducible=True),
+            "solve": SolveSettings(time_limit=10, workers=2, seed=3, reproducible=True),
         }
     )
 
@@ -351,16 +351,11 @@ def test_construction_gives_a_compliant_fair_rota(
     assert check.breaches == [] and check.patterns == []
     assert "first rota: weeks 1-4 of 8" in stages and "first rota: weeks 1-8 of 8" in stages
     assert any(s.startswith("improving days") for s in stages)
-
-
-def test_construction_is_reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
-    _with_construction(monkeypatch)
-    spec = _spec(weeks=8)
-    first, second = solve(spec), solve(spec)
-    assert first.reproducible and second.reproducible
-    assert first.rota is not None and second.rota is not None
-    assert first.rota.duties == second.rota.duties
-    assert first.cost_pence == second.cost_pence
+    if not repeats:  # reproducible: built again, the same rota (once: each build is ~15 s)
+        again = solve(_spec(weeks=8, repeats=repeats))
+        assert result.reproducible and again.reproducible and again.rota is not None
+        assert again.rota.duties == result.rota.duties
+        assert again.cost_pence == result.cost_pence
 
 
 def _extreme_minutes(spec: Spec, doctor: str, sense: str) -> int:
@@ -404,7 +399,8 @@ def test_implied_minutes_never_cut_off_a_fair_rota(seed: int) -> None:
         assert _extreme_minutes(spec, d.name, "max") <= hi
 
 
-@pytest.mark.parametrize("seed", range(6))
+# Seed 2 is left out: its proofs take 40-50 s on a 2-core machine, a benchmark not a test.
+@pytest.mark.parametrize("seed", [0, 1, 3, 4, 5, 6, 7, 8, 9, 10])
 def test_tier_cuts_never_change_the_optimum(seed: int) -> None:
     # Two tiers that share no weekend cover, LTFT doctors, a day-shift range, whole
     # weekends with Friday nights: the optimum with the cuts (a weekend-allowance knapsack a
@@ -519,7 +515,7 @@ def test_a_long_period_ends_without_a_whole_model_search_where_the_pay_has_a_flo
 
     monkeypatch.setattr(solve_module, "_search", seen)
     spec = _spec(weeks=8)
-    spec = spec.model_copy(update={"solve": spec.solve.model_copy(update={"time_limit": 10})})
+    spec = spec.model_copy(update={"solve": spec.solve.model_copy(update={"time_limit": 6})})
     assert spec.solve.workers == 2
     construct["final_with_floor_workers"] = 3
     result = solve(spec)
@@ -533,18 +529,42 @@ def test_a_long_period_ends_without_a_whole_model_search_where_the_pay_has_a_flo
     assert result.rota is not None and finals == [True, False]
 
 
+def test_a_floor_that_misses_a_bound_element_still_gets_the_whole_model_search() -> None:
+    """The floor counts an element no cut sees at 0; where that is one of [bound]
+    `elements` (a night knapsack too large to solve: a tier whose late shifts carry night
+    enhancement too), the floor is no bound worth the name, and the whole model's search
+    runs on one worker as well, for its own bound (a hand-written 20-week ED department,
+    two tiers side by side: 4.68 % from the floor, 0.82 % from the search's bound). Not for
+    `additional_hours`, often 0 in the optimum (the 60 x 52 benchmark's CT tier)."""
+    how = solve_module.plan(solver_settings())
+    assert how.final_with_floor_workers == 2
+    floored = Objective(floor=100)
+    assert not solve_module.final_search(how, floored, 1)
+    assert solve_module.final_search(how, floored, 2)
+    assert solve_module.final_search(how, Objective(floor=None), 1)
+    nights = Objective(floor=100, unfloored=["night_enhancement"])
+    assert solve_module.final_search(how, nights, 1)
+    assert not solve_module.final_search(
+        how, Objective(floor=100, unfloored=["additional_hours"]), 1
+    )
+
+
 def test_a_grown_rota_at_the_floor_is_optimal_without_a_search_from_it() -> None:
     """A long period whose grown rota costs the floor: it is optimal as it is. The whole
     model's search from it used to stop at the hinted rota itself, and CP-SAT 9.15 then
     aborted the process (a failed check in its postsolve): 8 doctors x 16 weeks, seed 0,
-    12 s, in a process of its own so that an abort fails the test, not the test run."""
+    12 s, in a process of its own so that an abort fails the test, not the test run.
+    Reproducible mode (deterministic time): on wall-clock time a slower machine's grown rota
+    had not reached the floor in 12 s."""
     import subprocess
     import sys
 
     code = (
         "from tests.spec_helpers import benchmark_spec\n"
         "from rota_solve.solver.solve import solve\n"
-        "r = solve(benchmark_spec(8, 16, 1, time_limit=12))\n"
+        "s = benchmark_spec(8, 16, 1, time_limit=12)\n"
+        "s = s.model_copy(update={'solve': s.solve.model_copy(update={'reproducible': True})})\n"
+        "r = solve(s)\n"
         "print(r.status, r.cost == r.bound, r.check is not None and not r.check.breaches)\n"
     )
     from tests.conftest import ROOT
@@ -575,7 +595,7 @@ def test_a_long_period_can_try_the_floor_shaped_search_before_growing(
     # with no rota from it (pins no rota can keep: a doctor paid -1p), the construction runs
     pins = solve_module.floor_pins
     monkeypatch.setattr(solve_module, "floor_pins", lambda obj: [(*pins(obj)[0][:2], -1)])
-    result = solve(spec)
+    result = solve(benchmark_spec(8, 16, 1, time_limit=10))
     assert grown and result.found
 
 
