@@ -555,6 +555,7 @@ def _grow(
             free=(fix_before, sub.period.days),
             free_head=head,
             built=whole() if sub is spec else None,
+            deadline=deadline,  # wall clock: a window's borrowing never carries it past
         )
         r.restricted = fix_before > head
         return read(r, sub is spec), used(r, began)
@@ -570,7 +571,13 @@ def _grow(
     def stopped() -> bool:
         return signals is not None and signals.received is not None
 
-    values, spent = first_rota(spec, how, budget, window, on_stage=stage, stopped=stopped)
+    def over() -> bool:
+        # wall clock: past the searches' deadline no window starts (a floor-shaped search
+        # before the construction that overran its share, 37 s of 30 on 40 x 26, had
+        # carried the last windows to 80 s of a 60 s limit)
+        return stopped() or (not reproducible and time.monotonic() >= deadline)
+
+    values, spent = first_rota(spec, how, budget, window, on_stage=stage, stopped=over)
     if values is None or not latest:
         return None, spent, full[0] if full else None
     built = whole()

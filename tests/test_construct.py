@@ -6,6 +6,7 @@ cuts off a rota the bands allow."""
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import replace
 from datetime import timedelta
 from itertools import islice
@@ -616,3 +617,15 @@ def test_a_search_ends_at_a_rota_near_enough_the_floor(
         assert result.stopped == f"coming within £{10**10:,.2f} of its bound"
     else:
         assert result.status == "OPTIMAL" and result.cost == result.bound
+
+
+def test_no_window_starts_past_the_deadline() -> None:
+    """Wall clock: the construction starts no window once the searches' deadline has passed
+    (a floor-shaped search before it that overran its share had carried the last windows
+    of 40 x 26 to 80 s of a 60 s limit); it returns at once, with no rota."""
+    spec = benchmark_spec(8, 16, 1, time_limit=30)
+    how = solve_module.plan(solver_settings())
+    t0 = time.monotonic()
+    grown, _, _ = solve_module._grow(spec, how, True, 30.0, t0, None, None, deadline=t0)
+    assert grown is None
+    assert time.monotonic() - t0 < 5
