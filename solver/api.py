@@ -160,6 +160,7 @@ def bench(
     scheduler: str | None = None,
     processes: int | None = None,
     time_limit: float | None = None,
+    connect_timeout: float = 10.0,
 ) -> BenchReport:
     """Every scenario of the spec's (or `scenarios`') Scenarios sheet, and base, each a
     real build in reproducible mode, on a dask cluster (local unless `scheduler`)."""
@@ -172,4 +173,6 @@ def bench(
     base = read_spec(path)
     found = load(path, base, None if scenarios is None else Path(scenarios))
     tasks = tasks_for(base, found, path=path, tables=read_workbook(path), time_limit=time_limit)
-    return BenchReport(run(tasks, scheduler=scheduler, processes=processes))
+    return BenchReport(
+        run(tasks, scheduler=scheduler, processes=processes, connect_timeout=connect_timeout)
+    )

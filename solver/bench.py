@@ -232,9 +232,11 @@ def run(
     scheduler: str | None = None,
     processes: int | None = None,
     on_progress: Progress | None = None,
+    connect_timeout: float = 10.0,
 ) -> list[Outcome]:
     """Every task on dask.distributed: a LocalCluster of worker processes by default, or the
-    cluster at `scheduler`. Outcomes in the tasks' order."""
+    cluster at `scheduler` (given up as unreachable after `connect_timeout` seconds).
+    Outcomes in the tasks' order."""
     from dask.distributed import Client, LocalCluster, as_completed
 
     workers = max((t.spec.solve.workers for t in tasks if t.spec is not None), default=1)
@@ -251,7 +253,7 @@ def run(
         client = Client(cluster)
     else:
         try:
-            client = Client(scheduler, timeout=10)
+            client = Client(scheduler, timeout=connect_timeout)
         except (OSError, TimeoutError) as exc:
             raise InputError(f"--scheduler {scheduler}: cannot reach it ({exc})") from None
     try:

@@ -420,6 +420,14 @@ def bench(
             " worker processes sized to this machine)"
         ),
     ] = None,
+    connect_timeout: Annotated[
+        float,
+        typer.Option(
+            min=0.1,
+            max=3600,
+            help="seconds to keep trying to reach --scheduler before giving it up",
+        ),
+    ] = 10.0,
     processes: Annotated[
         int | None,
         typer.Option(
@@ -485,6 +493,7 @@ def bench(
                 tasks,
                 scheduler=scheduler,
                 processes=processes,
+                connect_timeout=connect_timeout,
                 on_progress=(lambda *a: live.update(line(*a))) if show else None,
             )
     except InputError as exc:

@@ -563,10 +563,21 @@ def test_floor_pins_hold_in_every_rota_that_costs_the_floor() -> None:
     pins = floor_pins(obj)
     # the LTFT doctor's basic (pro rata to their minutes) at its floor too
     assert {e for _, e, _ in pins} == {"night_enhancement", "weekend_allowance", "basic"}
+    # one proof for them all: no rota at the floor breaks even one pin
+    broken = at_floor.clone()
+    breaks = []
     for doctor, element, pence in pins:
-        broken = at_floor.clone()
-        broken.add(on(broken, obj.pay[doctor][element]) != pence)
-        assert status(broken) == "INFEASIBLE", (doctor, element, pence)
+        b = broken.new_bool_var(f"breaks {doctor} {element}")
+        broken.add(on(broken, obj.pay[doctor][element]) != pence).only_enforce_if(b)
+        breaks.append(b)
+    broken.add_bool_or(breaks)
+    assert status(broken) == "INFEASIBLE", pins
+    # and the pins are not true of every rota: without the floor, one breaks the first
+    doctor, element, pence = pins[0]
+    free = m.model.clone()
+    free.clear_objective()  # any rota will do
+    free.add(on(free, obj.pay[doctor][element]) != pence)
+    assert status(free) == "OPTIMAL"
 
 
 def test_cheapest_choices_are_every_choice_of_a_cheapest_selection() -> None:

@@ -95,19 +95,19 @@ def test_a_need_no_one_can_fill_stays_with_the_first_tier() -> None:
     assert nobody in first.cover and nobody not in second.cover
 
 
-def _whole(spec: Spec) -> Any:
-    return solve_module._solve_one(spec, time_limit=15)
+def _whole(spec: Spec, time_limit: float = 15) -> Any:
+    return solve_module._solve_one(spec, time_limit=time_limit)
 
 
-@pytest.mark.parametrize("seed", [0, 2, 3])
-def test_tiers_built_apart_give_the_whole_models_optimum(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "whole_limit"), [(0, 15), (2, 15), (3, 5)])
+def test_tiers_built_apart_give_the_whole_models_optimum(seed: int, whole_limit: float) -> None:
     """The two answers agree: neither is cheaper than the other's proven optimum, and where
     both are proven they are equal (seeds 0 and 2; on seed 3 only the tiers built apart are
-    proven within 15 s, and the whole model's best is that same cost)."""
+    proven, the whole model is not within 15 s: its best after 5 s is no cheaper)."""
     spec = _two_tiers(seed)
     assert len(parts(spec)) == 2
     apart = solve_module.solve(spec, time_limit=15)
-    whole = _whole(spec)
+    whole = _whole(spec, whole_limit)
     assert apart.status == "OPTIMAL"  # these seeds are built to be provable apart
     assert whole.status in ("OPTIMAL", "FEASIBLE"), whole.status
     assert whole.cost_pence is not None and apart.cost_pence is not None
