@@ -130,7 +130,46 @@ def fairness_bounds(m: RotaModel) -> dict[str, dict[str, tuple[int, int]]]:
             share = tier_minutes.get(root, Fraction(0)) * w[d] / tier_weight[root]
         if hours_known:
             bounds["minutes"] = _band(share, _hours_band(m, d, here[d]))
+        for key, (lo, hi) in m.reach.get(d, {}).items():
+            if key in bounds:  # a construction window: the whole period's bands reachable
+                bounds[key] = (max(bounds[key][0], lo), min(bounds[key][1], hi))
         out[d] = bounds
+    return out
+
+
+def reachable(whole: RotaModel, days: int) -> dict[str, dict[str, tuple[int, int]]]:
+    """The counts each doctor's first `days` days (a construction window, solved as a
+    period of its own: construct.prefix) may hold and still reach the whole period's
+    bands: at most the band's top (a count only grows with the days after), at least its
+    foot less the most the days after can add (every night, weekend or shift the doctor
+    may fill there, whatever the rules). A window's own bands are wider (a waypoint), and
+    let a 60 x 52 tier's first 44 weeks give an LTFT doctor 6 weekends of a year's 2-5:
+    no rota for the last window. `whole`: the whole period's model (need not be built)."""
+    full = fairness_bounds(whole)
+    after: dict[str, dict[str, int]] = {d: {k: 0 for k in KEYS} for d in whole.doctors()}
+    nights: dict[str, set[int]] = {d: set() for d in whole.doctors()}
+    for need, able in _needs(whole, "nights"):
+        if need.day >= days:
+            for d in able:
+                nights[d].add(need.day)
+    worked: dict[str, set[int]] = {d: set() for d in whole.doctors()}
+    most: dict[tuple[str, int], int] = {}
+    for need, able in _needs(whole, "all"):
+        minutes = whole.spec.shift(need.code).work_minutes
+        for d in able:
+            worked[d].add(need.day)
+            if need.day >= days:
+                most[(d, need.day)] = max(most.get((d, need.day), 0), minutes)
+    # a weekend the days after can add: its Sunday among them, and a duty possible on its
+    # Friday, Saturday or Sunday (a Friday night counts)
+    sats = [s for s in whole.period.saturdays() if s + 1 >= days]
+    for (d, _), minutes in most.items():
+        after[d]["minutes"] += minutes
+    out: dict[str, dict[str, tuple[int, int]]] = {}
+    for d in whole.doctors():
+        after[d]["nights"] = len(nights[d])
+        after[d]["weekends"] = sum(1 for s in sats if worked[d] & {s - 1, s, s + 1})
+        out[d] = {k: (max(0, lo - after[d][k]), hi) for k, (lo, hi) in full[d].items()}
     return out
 
 

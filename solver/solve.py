@@ -23,6 +23,7 @@ from rota_solve.solver.construct import Key, Move, Plan, applies, first_rota, im
 from rota_solve.solver.cpmodel import RotaModel
 from rota_solve.solver.cuts import floor_pins
 from rota_solve.solver.decompose import parts
+from rota_solve.solver.fairness import reachable
 from rota_solve.solver.focus import Excess
 from rota_solve.solver.gaps import Gap, gap_list
 from rota_solve.solver.lines import shifted_from_template
@@ -280,6 +281,7 @@ def _search(
     complete: list[int] | None = None,
     deadline: float | None = None,
     pins: list[tuple[str, str, int]] | None = None,
+    reach: dict[str, dict[str, tuple[int, int]]] | None = None,
 ) -> _Search:
     """Build the model and run CP-SAT once; Ctrl-C and SIGTERM stop the search and keep the
     best rota (signals.py). Handlers run in the main thread only, so the solve runs in a
@@ -296,11 +298,14 @@ def _search(
     the search starts from it at once instead of rebuilding it from `hint`. `deadline`:
     a wall-clock end (time.monotonic()) the search keeps to as well, its limit taken when
     the model is ready (building, copying and hinting a year's model take seconds).
-    `pins`: (doctor, pay element, pence) held exactly (cuts.floor_pins: the search looks
-    only where a rota costing the floor can be); its bound is then not the whole model's,
-    and it is `restricted` unless its rota costs the floor."""
+    `reach`: a construction window's counts that can still reach the whole period's
+    fairness bands (fairness.reachable). `pins`: (doctor, pay element, pence) held exactly
+    (cuts.floor_pins: the search looks only where a rota costing the floor can be); its
+    bound is then not the whole model's, and it is `restricted` unless its rota costs the
+    floor."""
     if built is None:
-        m = RotaModel(spec, fair_slack=slack).build()
+        frozen = {} if free_doctors is not None else _frozen(spec, hint, free, free_head)
+        m = RotaModel(spec, fair_slack=slack, frozen=frozen, reach=reach or {}).build()
         obj = add_objective(m, fairness=fair)
         model = m.model
     else:
@@ -456,6 +461,26 @@ def _missed(run: _Search) -> list[str]:
     return [text for s_, _, text in run.obj.fair_slack if run.solver.value(s_) > 0]
 
 
+def _frozen(
+    spec: Spec, hint: dict[Key, int] | None, free: tuple[int, int] | None, head: int
+) -> dict[tuple[str, int], frozenset[str]]:
+    """The days a search holds fixed to its hint (outside `free` and the `head` days),
+    each doctor's with the codes they work that day: a fresh model gives no variable to a
+    duty that would be fixed at 0 (cpmodel.RotaModel.frozen). Measured on 60 x 52: a
+    window's model over weeks 1-48 with 1-40 fixed took half the time to build."""
+    if hint is None or free is None:
+        return {}
+    lo, hi = free
+    days = [day for day in range(spec.period.days) if not (lo <= day < hi or day < head)]
+    out: dict[tuple[str, int], frozenset[str]] = {
+        (d.name, day): frozenset() for d in spec.doctors for day in days
+    }
+    for (doctor, day, code), value in hint.items():
+        if value and (doctor, day) in out:
+            out[(doctor, day)] = out[(doctor, day)] | {code}
+    return out
+
+
 def _values(run: _Search) -> dict[Key, int]:
     return {k: int(run.solver.value(v)) for k, v in run.m.x.items()}
 
@@ -512,6 +537,14 @@ def _grow(
             full.append((m, add_objective(m, fairness=fair)))
         return full[0]
 
+    plain: list[RotaModel] = []
+
+    def bare() -> RotaModel:
+        """The whole period's model, unbuilt: its fairness bands, for each window's reach."""
+        if not plain:
+            plain.append(RotaModel(spec))
+        return plain[0]
+
     def used(r: _Search, began: float) -> float:
         if reproducible:
             return float(r.solver.deterministic_time)
@@ -556,6 +589,7 @@ def _grow(
             free_head=head,
             built=whole() if sub is spec else None,
             deadline=deadline,  # wall clock: a window's borrowing never carries it past
+            reach=None if sub is spec else reachable(bare(), sub.period.days),
         )
         r.restricted = fix_before > head
         return read(r, sub is spec), used(r, began)

@@ -30,10 +30,10 @@ from rota_solve.solver.construct import (
     spans,
     windows,
 )
-from rota_solve.solver.cpmodel import build_model
+from rota_solve.solver.cpmodel import RotaModel, build_model
 from rota_solve.solver.fairness import add_fairness, implied_minutes
 from rota_solve.solver.pay_terms import Objective
-from rota_solve.solver.rota import Doctor, Patterns
+from rota_solve.solver.rota import Doctor, Patterns, Rota
 from rota_solve.solver.solve import solve, solver_settings
 from rota_solve.solver.spec import CoverNeed, Fairness, Leave, Request, SolveSettings, Spec
 from tests.spec_helpers import benchmark_spec, make_spec, pay_floor, shift, strict_search
@@ -643,3 +643,87 @@ def test_no_window_starts_past_the_deadline() -> None:
     grown, _, _ = solve_module._grow(spec, how, True, 30.0, t0, None, None, deadline=t0)
     assert grown is None
     assert time.monotonic() - t0 < 5
+
+
+def test_a_windows_frozen_days_give_the_rotas_their_fixed_variables_give() -> None:
+    """A fresh window's model gives no variable to a duty its fixed days rule out
+    (cpmodel.RotaModel.frozen): a smaller model (a year's windows built in half the time)
+    with the same rotas as the whole model with those variables fixed. Every day fixed,
+    both hold just the given rota, at the same cost; weeks 7-8 free, each finds a rota the
+    other's bound allows, and the frozen model's keeps weeks 1-6 as given."""
+    from rota_solve.solver.objective import add_objective
+
+    spec = _spec(weeks=8)
+    base = strict_search(spec, 0.5)  # a rota
+    assert base.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    values = {k: int(base.solver.value(v)) for k, v in base.m.x.items()}
+    given = {k for k, v in values.items() if v}
+
+    def both(free: tuple[int, int], seconds: float) -> tuple[Any, Any]:
+        whole = RotaModel(spec).build()
+        frozen = strict_search(spec, seconds, hint=values, free=free)
+        fixed = strict_search(
+            spec, seconds, hint=values, free=free, built=(whole, add_objective(whole))
+        )
+        assert frozen.size["variables"] < fixed.size["variables"]
+        assert frozen.size["constraints"] < fixed.size["constraints"]
+        return frozen, fixed
+
+    frozen, fixed = both((spec.period.days, spec.period.days), 5)
+    assert frozen.status == fixed.status == cp_model.OPTIMAL
+    assert frozen.solver.objective_value == fixed.solver.objective_value
+    assert {k for k, v in frozen.m.x.items() if frozen.solver.value(v)} == given
+    assert frozen.solver.objective_value == base.solver.objective_value
+
+    frozen, fixed = both((42, spec.period.days), 0.5)
+    for run in (frozen, fixed):
+        assert run.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    assert frozen.solver.objective_value >= fixed.solver.best_objective_bound
+    assert fixed.solver.objective_value >= frozen.solver.best_objective_bound
+    got = {k for k, v in frozen.m.x.items() if frozen.solver.value(v)}
+    assert {k for k in got if k[1] < 42} == {k for k in given if k[1] < 42}
+    rota = Rota(
+        period=spec.period,
+        doctors={d.name: d for d in spec.doctors},
+        duties=frozen.m.duties(frozen.solver.value),
+        rules=spec.rules,
+        pay_year=spec.pay_year,
+        patterns=spec.patterns,
+    )
+    assert check_rota(rota).breaches == []
+
+
+def test_a_window_keeps_the_whole_periods_bands_within_reach() -> None:
+    """fairness.reachable: a window's counts stay at most the whole period's band top (a
+    count only grows), and at least its foot less what the days after can add: a doctor on
+    leave for all of them must have the foot already. A window's own bands are wider (a
+    waypoint), and on 60 x 52 let an LTFT doctor's first 44 weeks hold 6 weekends of a
+    year's 2-5: the last window had no rota."""
+    from rota_solve.solver.fairness import fairness_bounds, reachable
+
+    spec = _spec(weeks=8)
+    start = spec.period.start
+    away = Leave(doctor="Dr A", first=start + timedelta(28), last=start + timedelta(55))
+    # the day shifts exactly 1 (not 1-2): every band a number, hours' too
+    exact = [c.model_copy(update={"most": None}) for c in spec.cover]
+    spec = spec.model_copy(update={"leave": [away], "cover": exact})
+    whole = RotaModel(spec)
+    full = fairness_bounds(whole)
+    reach = reachable(whole, 28)
+    own = fairness_bounds(RotaModel(prefix(spec, 4)))
+    window = fairness_bounds(RotaModel(prefix(spec, 4), reach=reach))
+    assert set(reach) == {d.name for d in spec.doctors}
+    for d, bounds in full.items():
+        assert set(reach[d]) == set(bounds) == {"nights", "weekends", "minutes"}
+        for key, (lo, hi) in bounds.items():
+            assert reach[d][key][1] == hi and 0 <= reach[d][key][0] <= lo
+            w_lo, w_hi = window[d][key]
+            assert w_lo == max(own[d][key][0], reach[d][key][0])
+            assert w_hi == min(own[d][key][1], hi)
+    # Dr A can add nothing after day 28: the window must give them the whole foot
+    assert reach["Dr A"]["nights"][0] == full["Dr A"]["nights"][0] > 0
+    assert reach["Dr A"]["minutes"][0] == full["Dr A"]["minutes"][0] > 0
+    # the others can work every night after it: no foot for the window
+    assert reach["Dr C"]["nights"][0] == 0
+    # and somewhere the whole period's top is tighter than the window's own
+    assert any(window[d][k][1] < own[d][k][1] for d in full for k in full[d])
