@@ -321,10 +321,9 @@ def _search(
         for index, value in enumerate(complete):
             model.add_hint(model.get_int_var_from_proto_index(index), value)
     elif hint is not None:
-        lo, hi = free if free is not None else (0, m.days)
         for key, var in m.x.items():
             value = hint.get(key, 0)
-            if (lo <= key[1] < hi or key[1] < free_head) and (
+            if _free_day(key[1], free, free_head) and (
                 free_doctors is None or key[0] in free_doctors
             ):
                 model.add_hint(var, value)
@@ -461,17 +460,22 @@ def _missed(run: _Search) -> list[str]:
     return [text for s_, _, text in run.obj.fair_slack if run.solver.value(s_) > 0]
 
 
+def _free_day(day: int, free: tuple[int, int] | None, head: int) -> bool:
+    """Whether a search with a hint leaves the day free: inside `free` (first day, day
+    after the last; None: every day) or among the period's first `head` days."""
+    return free is None or free[0] <= day < free[1] or day < head
+
+
 def _frozen(
     spec: Spec, hint: dict[Key, int] | None, free: tuple[int, int] | None, head: int
 ) -> dict[tuple[str, int], frozenset[str]]:
-    """The days a search holds fixed to its hint (outside `free` and the `head` days),
-    each doctor's with the codes they work that day: a fresh model gives no variable to a
-    duty that would be fixed at 0 (cpmodel.RotaModel.frozen). Measured on 60 x 52: a
-    window's model over weeks 1-48 with 1-40 fixed took half the time to build."""
-    if hint is None or free is None:
+    """The days a search holds fixed to its hint (_free_day), each doctor's with the codes
+    they work that day: a fresh model gives no variable to a duty that would be fixed at 0
+    (cpmodel.RotaModel.frozen). Measured on 60 x 52: a window's model over weeks 1-48 with
+    1-40 fixed took half the time to build."""
+    if hint is None:
         return {}
-    lo, hi = free
-    days = [day for day in range(spec.period.days) if not (lo <= day < hi or day < head)]
+    days = [day for day in range(spec.period.days) if not _free_day(day, free, head)]
     out: dict[tuple[str, int], frozenset[str]] = {
         (d.name, day): frozenset() for d in spec.doctors for day in days
     }
@@ -537,13 +541,15 @@ def _grow(
             full.append((m, add_objective(m, fairness=fair)))
         return full[0]
 
-    plain: list[RotaModel] = []
+    reaches: dict[int, dict[str, dict[str, tuple[int, int]]]] = {}
 
-    def bare() -> RotaModel:
-        """The whole period's model, unbuilt: its fairness bands, for each window's reach."""
-        if not plain:
-            plain.append(RotaModel(spec))
-        return plain[0]
+    def reach(days: int) -> dict[str, dict[str, tuple[int, int]]]:
+        """A window's reach (fairness.reachable), worked out once per window length (a
+        window with no rota is tried again with more days free) on the whole period's
+        model, unbuilt: only its fairness bands are asked for."""
+        if days not in reaches:
+            reaches[days] = reachable(RotaModel(spec), days)
+        return reaches[days]
 
     def used(r: _Search, began: float) -> float:
         if reproducible:
@@ -589,7 +595,7 @@ def _grow(
             free_head=head,
             built=whole() if sub is spec else None,
             deadline=deadline,  # wall clock: a window's borrowing never carries it past
-            reach=None if sub is spec else reachable(bare(), sub.period.days),
+            reach=None if sub is spec else reach(sub.period.days),
         )
         r.restricted = fix_before > head
         return read(r, sub is spec), used(r, began)
