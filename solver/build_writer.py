@@ -20,7 +20,14 @@ from rota_solve.solver.lines import template
 from rota_solve.solver.outputs import atomic_path
 from rota_solve.solver.report_sheets import add_checks_sheet, add_pay_sheet
 from rota_solve.solver.rota_writer import rota_sheets
-from rota_solve.solver.sheets import BOLD, HEADER_FILL, append_header, autosize, clean
+from rota_solve.solver.sheets import (
+    BOLD,
+    HEADER_FILL,
+    append_header,
+    autosize,
+    clean,
+    print_as_table,
+)
 from rota_solve.solver.solve import BuildResult
 from rota_solve.solver.spec import Spec, cover_index
 
@@ -367,12 +374,6 @@ def add_template_sheet(wb: Workbook, result: BuildResult) -> None:
             f" the next line each week after, line 1 after line {period.weeks}."
         ]
     )
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
     ws.oddHeader.center.text = f"{spec.name}: line rota template".replace("&", "&&")
 
 
@@ -395,5 +396,8 @@ def write_build(result: BuildResult, target: Path, *, spec_path: Path) -> None:
     add_checks_sheet(wb, result.check)
     add_summary_sheet(wb, result, target)
     wb.move_sheet("Summary", offset=-(len(wb.sheetnames) - 2))
+    for ws in wb.worksheets:
+        if ws.title != "Rota":  # the grid prints a fortnight a page (print_setup)
+            print_as_table(ws)
     with atomic_path(target, protect=[spec_path]) as tmp:
         wb.save(tmp)

@@ -6,10 +6,14 @@ from __future__ import annotations
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+# columns' width (characters) printed on A4 portrait: ~90 fit at 100 %, and up to 120
+# shrunk to fit stay readable (a 7-column Assignments sheet: 9 portrait pages, not 15)
+PORTRAIT_CHARACTERS = 120
 
 
 def append_header(ws: Worksheet, names: list[str], *, freeze: bool = False) -> None:
@@ -20,6 +24,24 @@ def append_header(ws: Worksheet, names: list[str], *, freeze: bool = False) -> N
         cell.fill = HEADER_FILL
     if freeze:
         ws.freeze_panes = f"A{ws.max_row + 1}"
+
+
+def print_as_table(ws: Worksheet) -> None:
+    """Printed as a table: A4, every column on one page wide (as many pages down as it
+    takes; landscape where the columns are wider than a portrait page), and the header
+    row on every page where the first row is one (bold). Without it a workbook printed
+    whole split a 16-column Pay sheet over five portrait pages of five columns each: 43
+    pages for a 10-week rota, 38 of them fragments."""
+    width = sum(
+        ws.column_dimensions[get_column_letter(i)].width or 8 for i in range(1, ws.max_column + 1)
+    )
+    ws.page_setup.orientation = "landscape" if width > PORTRAIT_CHARACTERS else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    if ws.max_row > 1 and ws.cell(1, 1).font.bold:
+        ws.print_title_rows = "1:1"
 
 
 def clean(value: object) -> object:

@@ -379,6 +379,35 @@ def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_every_sheet_prints_whole_columns_with_its_header_on_each_page(tmp_path: Path) -> None:
+    # The workbook printed whole, as a coordinator's Print does (LibreOffice to PDF): a
+    # hand-written 10-week acute medicine rota came to 43 pages, its 16-column Pay sheet over
+    # five portrait pages of five columns each, Assignments over 20 pages of half rows. Now
+    # each table sheet is one page wide (landscape where it is wide) with its header on
+    # every page.
+    from pypdf import PdfReader
+
+    out = tmp_path / "rota.xlsx"
+    code, output = build(
+        str(ROOT / "examples" / "fy1-medicine-spec.xlsx"), "-o", str(out), "--time-limit", "3"
+    )
+    assert code == 0, output
+    wb = load_workbook(out)
+    for ws in wb.worksheets[1:]:  # all but the Rota grid
+        assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+    assert wb["Pay"].page_setup.orientation == "landscape"
+    assert wb["Settings"].page_setup.orientation == "portrait"
+    assert wb["Assignments"].print_title_rows == "$1:$1"
+    pages = [p.extract_text() for p in PdfReader(libreoffice(out, "pdf", tmp_path)).pages]
+    pay = [t for t in pages if "night_enhancement" in t]
+    assert pay and all("salary_basis" in t and "total" in t for t in pay)
+    listed = [t for t in pages if "work_hours" in t]
+    assert len(listed) >= 2  # the Assignments run to more than a page: a header on each
+    assert all("doctor" in t and "shift" in t and "on_call" in t for t in listed)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_christmas_fortnight_prints_on_one_page_with_its_key(tmp_path: Path) -> None:
     # 14 doctors over the fortnight of 21 Dec 2026: three bank holidays (their columns are
     # wider, for their "BH" mark) and a key of nine rows under the names. A hand-written
