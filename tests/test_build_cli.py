@@ -343,19 +343,26 @@ def test_examples_build_and_pass_check(name: str, seconds: int, tmp_path: Path) 
     assert checked["breaches"] == [] and checked["patterns"] == []
 
 
+@pytest.fixture(scope="module")
+def fy1_rota(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The FY1 example built once (3 s), for the tests that print it."""
+    out = tmp_path_factory.mktemp("fy1") / "rota.xlsx"
+    code, output = build(
+        str(ROOT / "examples" / "fy1-medicine-spec.xlsx"), "-o", str(out), "--time-limit", "3"
+    )
+    assert code == 0, output
+    return out
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> None:
+def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path, fy1_rota: Path) -> None:
     # Printed as a coordinator would print it (LibreOffice headless to PDF): landscape, a
     # fortnight a page, and every page of the Rota sheet carries the title with the rota's
     # name and period, every doctor's name, and the key whole (each code beside what it
     # means: it sat in the first date's column and was cut off on every later page).
     from pypdf import PdfReader
 
-    out = tmp_path / "rota.xlsx"
-    code, output = build(
-        str(ROOT / "examples" / "fy1-medicine-spec.xlsx"), "-o", str(out), "--time-limit", "3"
-    )
-    assert code == 0, output
+    out = fy1_rota
     wb = load_workbook(out)
     for name in wb.sheetnames[1:]:  # the Rota sheet alone
         del wb[name]
@@ -379,7 +386,9 @@ def test_the_rota_sheet_prints_with_the_names_on_every_page(tmp_path: Path) -> N
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_every_sheet_prints_whole_columns_with_its_header_on_each_page(tmp_path: Path) -> None:
+def test_every_sheet_prints_whole_columns_with_its_header_on_each_page(
+    tmp_path: Path, fy1_rota: Path
+) -> None:
     # The workbook printed whole, as a coordinator's Print does (LibreOffice to PDF): a
     # hand-written 10-week acute medicine rota came to 43 pages, its 16-column Pay sheet over
     # five portrait pages of five columns each, Assignments over 20 pages of half rows. Now
@@ -387,11 +396,7 @@ def test_every_sheet_prints_whole_columns_with_its_header_on_each_page(tmp_path:
     # every page.
     from pypdf import PdfReader
 
-    out = tmp_path / "rota.xlsx"
-    code, output = build(
-        str(ROOT / "examples" / "fy1-medicine-spec.xlsx"), "-o", str(out), "--time-limit", "3"
-    )
-    assert code == 0, output
+    out = fy1_rota
     wb = load_workbook(out)
     for ws in wb.worksheets[1:]:  # all but the Rota grid
         assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0), ws.title
