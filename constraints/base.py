@@ -355,18 +355,23 @@ def runs(ctx: Context, items: Sequence[Item], flagged: Callable[[Item], bool]) -
     for it in items:
         if it.index not in flags:
             flags[it.index] = flagged(it)
-    marked = [it for it in items if flags[it.index]]
-    if not marked:
+    by_day: dict[int, list[Item]] = {}  # the flagged duties by the day they start
+    for it in items:
+        if flags[it.index]:
+            day = it.start // DAY
+            found = by_day.get(day)
+            if found is None:
+                by_day[day] = [it]
+            else:
+                found.append(it)
+    if not by_day:
         return []
-    days = sorted({it.day for it in marked})
+    days = sorted(by_day)
     if ctx.period.repeats:
         base_days = {d % ctx.period.days for d in days}
         if len(base_days) == ctx.period.days:
-            base = [it for it in marked if it.copy == 0]
+            base = [it for day in days for it in by_day[day] if it.copy == 0]
             return [Run(base, 0, ctx.period.days - 1, unbounded=True)]
-    by_day: dict[int, list[Item]] = {}
-    for it in marked:
-        by_day.setdefault(it.day, []).append(it)
     out: list[Run] = []
     start = prev = days[0]
     for d in [*days[1:], None]:

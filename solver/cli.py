@@ -8,6 +8,7 @@ by Ctrl-C/SIGTERM before anything could be kept.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from datetime import date
@@ -155,8 +156,15 @@ def check(
             weeks=weeks,
             repeats=repeats,
         )
-        parsed = read_rota(rota, overrides)
-        result = check_rota(parsed)
+        # reading and checking a year's rota make ~150,000 objects and no garbage that
+        # needs the cycle collector, whose passes over them took 0.07 s of the command's
+        # 1.0 s (60 doctors x 52 weeks, benchmarks/bench_check.py); it runs again after
+        gc.disable()
+        try:
+            parsed = read_rota(rota, overrides)
+            result = check_rota(parsed)
+        finally:
+            gc.enable()
         if report is not None:  # openpyxl is loaded only to write one (0.06 s)
             from rota_solve.solver.report_sheets import write_check_report
 

@@ -8,7 +8,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +16,11 @@ from rota_solve.solver.errors import InputError
 from rota_solve.solver.values import ErrorCell, FormulaCell, is_blank, norm, unreadable
 
 T = TypeVar("T")
+
+# the types of a cell's value that can be neither an error, a formula with no value, nor
+# blank (exact types: a reader gives these and no subclasses; 13,000 rows of a year's rota
+# ask each of its cells)
+_PLAIN = frozenset({int, float, bool, datetime, date, time, timedelta})
 
 
 def column_letter(number: int) -> str:
@@ -42,6 +47,8 @@ class Row:
         value = self.values[idx]
         if value is None:  # most cells of a long sheet: answered at once
             return None
+        if type(value) in _PLAIN:  # a number, date or time: nothing to refuse, never blank
+            return value
         why = unreadable(value)
         if why is not None:
             raise self.error(column, why)
