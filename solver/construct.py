@@ -53,6 +53,9 @@ class Plan:
     focus_groups: int = 0
     # each pass's round of doctor groups (the whole period) before its windows of weeks
     groups_first: bool = False
+    # subsolvers a construction window's search leaves out besides [parameters]'
+    # ignore_subsolvers (the improvement's and the whole model's keep them)
+    window_ignore: tuple[str, ...] = ()
 
 
 def plan(conf: dict[str, Any]) -> Plan:
@@ -71,6 +74,7 @@ def plan(conf: dict[str, Any]) -> Plan:
         shaped_first=float(c.get("shaped_first", 0.0)),
         focus_groups=int(c.get("focus_groups", 0)),
         groups_first=bool(c.get("groups_first", False)),
+        window_ignore=tuple(str(v) for v in c.get("window_ignore_subsolvers", [])),
     )
 
 

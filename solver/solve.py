@@ -112,6 +112,7 @@ def configure(
     *,
     time_limit: float | None = None,
     unfloored: Sequence[str] = (),
+    ignore: Sequence[str] = (),
 ) -> float:
     """Set the solver's parameters from the settings file and the spec. Returns the
     wall-clock seconds after which the search is stopped (_search stops it: by default the
@@ -127,7 +128,8 @@ def configure(
 
     `unfloored`: the pay elements the cuts give no floor (Objective.unfloored); where one
     of them is among [bound] `elements`, the bound is CP-SAT's own, and the subsolvers of
-    [bound] `keep_subsolvers` run although `ignore_subsolvers` names them."""
+    [bound] `keep_subsolvers` run although `ignore_subsolvers` names them. `ignore`: more
+    subsolvers left out of this search (a construction window's, [construct])."""
     conf = solver_settings()
     limit = spec.solve.time_limit if time_limit is None else time_limit
     params = solver.parameters
@@ -142,6 +144,7 @@ def configure(
             getattr(params, key).extend(value)
         else:
             setattr(params, key, value)
+    params.ignore_subsolvers.extend([v for v in ignore if v not in params.ignore_subsolvers])
     params.catch_sigint_signal = False  # signals.py handles SIGINT and SIGTERM
     params.num_workers = spec.solve.workers
     params.random_seed = spec.solve.seed
@@ -282,6 +285,7 @@ def _search(
     deadline: float | None = None,
     pins: list[tuple[str, str, int]] | None = None,
     reach: dict[str, dict[str, tuple[int, int]]] | None = None,
+    ignore: Sequence[str] = (),
 ) -> _Search:
     """Build the model and run CP-SAT once; Ctrl-C and SIGTERM stop the search and keep the
     best rota (signals.py). Handlers run in the main thread only, so the solve runs in a
@@ -302,7 +306,7 @@ def _search(
     fairness bands (fairness.reachable). `pins`: (doctor, pay element, pence) held exactly
     (cuts.floor_pins: the search looks only where a rota costing the floor can be); its
     bound is then not the whole model's, and it is `restricted` unless its rota costs the
-    floor."""
+    floor. `ignore`: subsolvers this search leaves out besides the settings' (configure)."""
     if built is None:
         frozen = {} if free_doctors is not None else _frozen(spec, hint, free, free_head)
         m = RotaModel(spec, fair_slack=slack, frozen=frozen, reach=reach or {}).build()
@@ -336,7 +340,7 @@ def _search(
     if deadline is not None and not spec.solve.reproducible:
         left = max(0.5, deadline - time.monotonic())
         time_limit = left if time_limit is None else min(time_limit, left)
-    guard = configure(solver, spec, time_limit=time_limit, unfloored=obj.unfloored)
+    guard = configure(solver, spec, time_limit=time_limit, unfloored=obj.unfloored, ignore=ignore)
     watcher = _Watcher(
         obj,
         on_progress,
@@ -596,6 +600,7 @@ def _grow(
             built=whole() if sub is spec else None,
             deadline=deadline,  # wall clock: a window's borrowing never carries it past
             reach=None if sub is spec else reach(sub.period.days),
+            ignore=how.window_ignore,
         )
         r.restricted = fix_before > head
         return read(r, sub is spec), used(r, began)

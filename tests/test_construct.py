@@ -727,3 +727,50 @@ def test_a_window_keeps_the_whole_periods_bands_within_reach() -> None:
     assert reach["Dr C"]["nights"][0] == 0
     # and somewhere the whole period's top is tighter than the window's own
     assert any(window[d][k][1] < own[d][k][1] for d in full for k in full[d])
+
+
+def test_construction_windows_leave_out_the_subsolvers_the_settings_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[construct] window_ignore_subsolvers: a construction window's search leaves them out
+    besides [parameters] ignore_subsolvers (quick_restart took the slots a window's first
+    rota needed); the improvement's searches and the whole model keep them (it proves
+    their small neighbourhoods optimal)."""
+    conf = solver_settings()
+    conf["construct"] = {**conf["construct"], "window_ignore_subsolvers": ["quick_restart"]}
+    monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
+    seen: list[tuple[bool, list[str]]] = []
+    grow, configure = solve_module.first_rota, solve_module.configure
+    building: list[bool] = [False]  # inside the construction (first_rota)
+
+    def spy_grow(*a: Any, **kw: Any) -> Any:
+        building[0] = True
+        try:
+            return grow(*a, **kw)
+        finally:
+            building[0] = False
+
+    def spy_configure(solver: Any, spec: Spec, **kw: Any) -> float:
+        out = configure(solver, spec, **kw)
+        seen.append((building[0], list(solver.parameters.ignore_subsolvers)))
+        return out
+
+    monkeypatch.setattr(solve_module, "first_rota", spy_grow)
+    monkeypatch.setattr(solve_module, "configure", spy_configure)
+    spec = benchmark_spec(8, 16, 1, time_limit=10)
+    result = solve(spec)
+    assert result.found
+    windows_seen = [ignored for inside, ignored in seen if inside]
+    assert windows_seen and all("quick_restart" in ignored for ignored in windows_seen)
+    # any other search (here the construction reaches the floor: none runs after it)
+    for inside, ignored in seen:
+        assert inside or "quick_restart" not in ignored
+    solver = cp_model.CpSolver()
+    configure(solver, spec)
+    assert "quick_restart" not in solver.parameters.ignore_subsolvers
+    # the settings' own list stays in every search, each name once
+    configure(solver := cp_model.CpSolver(), spec, ignore=["quick_restart", "default_lp"])
+    ignored = list(solver.parameters.ignore_subsolvers)
+    assert "quick_restart" in ignored and ignored.count("default_lp") == 1
+    for ignored in windows_seen:
+        assert "default_lp" in ignored and len(ignored) == len(set(ignored))
