@@ -251,6 +251,47 @@ def test_a_window_with_no_rota_frees_the_weeks_before_it_until_one_is_found() ->
     assert calls[-1] == (16, 0)  # it tried with every day free before giving up
 
 
+def test_a_window_whose_time_ran_out_is_tried_again_with_the_time_to_spare() -> None:
+    """Reproducible mode has no wall clock to borrow by: a window that used its time and found
+    no rota is tried again as it was, with the time the construction may spare (the PICU
+    example at 20 deterministic seconds: its last window found none in 2.4 s, a rota in
+    7.6 s; freeing 16 weeks more instead found none). One that ended sooner was proven to
+    have none: more days are freed at once. With nothing to spare, as before."""
+    calls: list[tuple[int, int, float]] = []
+
+    def search(
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int, head: int
+    ) -> tuple[dict[Key, int] | None, float]:
+        weeks = sub.period.weeks
+        calls.append((weeks, fix_before, round(seconds, 6)))
+        if weeks == 16 and seconds < 5:  # the last window needs 5 s
+            return None, seconds  # ran out of time
+        return {("w", weeks, str(fix_before)): 1}, min(seconds, 2.0)
+
+    spec = _spec(weeks=16)
+    values, used = first_rota(spec, PLAN, 10.0, search, spare=8.0)
+    assert values is not None
+    assert calls == [(4, 0, 2.5), (8, 21, 2.666667), (12, 49, 3.0), (16, 77, 4.0), (16, 77, 8.0)]
+    assert used == 2.0 * 4 + 4.0
+
+    calls.clear()
+
+    def infeasible(
+        sub: Spec, seconds: float, values: dict[Key, int], fix_before: int, head: int
+    ) -> tuple[dict[Key, int] | None, float]:
+        calls.append((sub.period.weeks, fix_before, round(seconds, 6)))
+        if sub.period.weeks == 16 and fix_before > 28:
+            return None, 0.1  # proven: no rota with these days fixed
+        return {("w", sub.period.weeks, str(fix_before)): 1}, min(seconds, 2.0)
+
+    assert first_rota(spec, PLAN, 10.0, infeasible, spare=8.0)[0] is not None
+    assert [c[:2] for c in calls[3:]] == [(16, 77), (16, 49), (16, 21)]
+
+    calls.clear()
+    assert first_rota(spec, PLAN, 10.0, search)[0] is None  # nothing to spare: no retry as was
+    assert (16, 77, 4.0) in calls and all(c[1] < 77 for c in calls[4:])
+
+
 def test_a_repeating_periods_last_window_frees_the_first_week_before_the_weeks_before_it() -> None:
     """A repeating period's first days follow its last, but were solved as the start of a
     one-off prefix (where a block of nights cut by the start is allowed): the 40 x 26
