@@ -146,6 +146,12 @@ def first_rota(
     values: dict[Key, int] = {}
     used = 0.0
     done = 0
+
+    def left() -> float:
+        """What a window tried again may use: the budget and the time to spare, less
+        what the windows used."""
+        return budget + spare - used
+
     for i, weeks in enumerate(steps):
         if stopped is not None and stopped():
             return None, used
@@ -161,16 +167,14 @@ def first_rota(
             found is None
             and spare > 0
             and seconds >= each
-            and budget + spare - used >= 1.0
+            and left() >= 1.0
             and not (stopped is not None and stopped())
         ):
             # its time ran out (a window proven to have no rota ends sooner): the same
             # window again with the time to spare, before any more days are freed (more
             # days free make a harder search: the PICU example's last window at 20
             # deterministic seconds found no rota in 2.4 s, nor with 16 weeks free in 7.6)
-            found, seconds = search(
-                prefix(spec, weeks), budget + spare - used, values, fix_before, 0
-            )
+            found, seconds = search(prefix(spec, weeks), left(), values, fix_before, 0)
             used += seconds
         if found is None and weeks == spec.period.weeks and spec.period.repeats:
             # a repeating period's last days are followed by its first, which were solved
@@ -180,11 +184,7 @@ def first_rota(
             # model then found no rota in the 22 s left; with its first week free as well
             # it found one in 4.9 s
             found, seconds = search(
-                prefix(spec, weeks),
-                max(1.0, budget + spare - used),
-                values,
-                fix_before,
-                p.overlap_days,
+                prefix(spec, weeks), max(1.0, left()), values, fix_before, p.overlap_days
             )
             used += seconds
         while found is None and fix_before > 0:
@@ -195,9 +195,7 @@ def first_rota(
             if stopped is not None and stopped():
                 return None, used
             fix_before = max(0, fix_before - p.window_weeks * 7)
-            found, seconds = search(
-                prefix(spec, weeks), max(1.0, budget + spare - used), values, fix_before, 0
-            )
+            found, seconds = search(prefix(spec, weeks), max(1.0, left()), values, fix_before, 0)
             used += seconds
         if found is None:
             return None, used

@@ -622,10 +622,10 @@ def _grow(
         # carried the last windows to 80 s of a 60 s limit)
         return stopped() or (not reproducible and time.monotonic() >= deadline)
 
-    # a window with no rota is tried again with more days free; in reproducible mode (no
-    # borrowing by the wall clock, above) that try may use the improvement's time too:
+    # a window with no rota is tried again (construct.first_rota); in reproducible mode
+    # (no borrowing by the wall clock, above) its tries may use the improvement's time too:
     # the PICU example at 20 deterministic seconds found no rota, its last window given
-    # 1 s a try once the construction's 10 s were spent
+    # 2.4 s and then 1 s a try once the construction's 10 s were spent
     spare = limit * how.improve_share if reproducible else 0.0
     values, spent = first_rota(spec, how, budget, window, on_stage=stage, stopped=over, spare=spare)
     if values is None or not latest:
