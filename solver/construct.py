@@ -48,6 +48,9 @@ class Plan:
     # the share of the time limit the floor-shaped search of the whole model has before the
     # construction (solve.py); 0: the construction first
     shaped_first: float = 0.0
+    # ... and only on a search of this many workers or more (a tier built side by side on
+    # one worker goes straight to the construction)
+    shaped_workers: int = 0
     # groups re-solved over the whole period a pass, chosen from the rota's excess over the
     # floor's pins (focus.py): the doctor furthest over with `group_doctors` - 1 who have room
     focus_groups: int = 0
@@ -72,6 +75,7 @@ def plan(conf: dict[str, Any]) -> Plan:
         group_doctors=int(c.get("group_doctors", 0)),
         improve_doctor_weeks=int(c.get("improve_doctor_weeks", 0)),
         shaped_first=float(c.get("shaped_first", 0.0)),
+        shaped_workers=int(c.get("shaped_first_workers", 0)),
         focus_groups=int(c.get("focus_groups", 0)),
         groups_first=bool(c.get("groups_first", False)),
         window_ignore=tuple(str(v) for v in c.get("window_ignore_subsolvers", [])),

@@ -113,6 +113,7 @@ def configure(
     time_limit: float | None = None,
     unfloored: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    keep: Sequence[str] = (),
 ) -> float:
     """Set the solver's parameters from the settings file and the spec. Returns the
     wall-clock seconds after which the search is stopped (_search stops it: by default the
@@ -129,17 +130,19 @@ def configure(
     `unfloored`: the pay elements the cuts give no floor (Objective.unfloored); where one
     of them is among [bound] `elements`, the bound is CP-SAT's own, and the subsolvers of
     [bound] `keep_subsolvers` run although `ignore_subsolvers` names them. `ignore`: more
-    subsolvers left out of this search (a construction window's, [construct])."""
+    subsolvers left out of this search (a construction window's, [construct]). `keep`:
+    subsolvers this search runs although `ignore_subsolvers` names them (the floor-shaped
+    search's, [floor])."""
     conf = solver_settings()
     limit = spec.solve.time_limit if time_limit is None else time_limit
     params = solver.parameters
     bound = conf.get("bound", {})
-    keep: set[str] = set()
+    kept: set[str] = set(keep)
     if own_bound(unfloored):
-        keep = set(bound.get("keep_subsolvers", []))
+        kept |= set(bound.get("keep_subsolvers", []))
     for key, value in conf["parameters"].items():
         if key == "ignore_subsolvers":
-            value = [v for v in value if v not in keep]
+            value = [v for v in value if v not in kept]
         if isinstance(value, list):  # a repeated field (subsolvers, ignore_subsolvers, ...)
             getattr(params, key).extend(value)
         else:
@@ -286,6 +289,7 @@ def _search(
     pins: list[tuple[str, str, int]] | None = None,
     reach: dict[str, dict[str, tuple[int, int]]] | None = None,
     ignore: Sequence[str] = (),
+    keep: Sequence[str] = (),
 ) -> _Search:
     """Build the model and run CP-SAT once; Ctrl-C and SIGTERM stop the search and keep the
     best rota (signals.py). Handlers run in the main thread only, so the solve runs in a
@@ -306,7 +310,8 @@ def _search(
     fairness bands (fairness.reachable). `pins`: (doctor, pay element, pence) held exactly
     (cuts.floor_pins: the search looks only where a rota costing the floor can be); its
     bound is then not the whole model's, and it is `restricted` unless its rota costs the
-    floor. `ignore`: subsolvers this search leaves out besides the settings' (configure)."""
+    floor. `ignore`: subsolvers this search leaves out besides the settings'; `keep`: ones
+    it runs although the settings leave them out (configure)."""
     if built is None:
         frozen = {} if free_doctors is not None else _frozen(spec, hint, free, free_head)
         m = RotaModel(spec, fair_slack=slack, frozen=frozen, reach=reach or {}).build()
@@ -340,7 +345,9 @@ def _search(
     if deadline is not None and not spec.solve.reproducible:
         left = max(0.5, deadline - time.monotonic())
         time_limit = left if time_limit is None else min(time_limit, left)
-    guard = configure(solver, spec, time_limit=time_limit, unfloored=obj.unfloored, ignore=ignore)
+    guard = configure(
+        solver, spec, time_limit=time_limit, unfloored=obj.unfloored, ignore=ignore, keep=keep
+    )
     watcher = _Watcher(
         obj,
         on_progress,
@@ -958,7 +965,7 @@ def _solve_one(
     how = replace(how, final_seconds=how.final_seconds * shared)
     shaped: _Search | None = None
     tried = False  # the floor-shaped search has had its turn
-    if applies(spec, how) and how.shaped_first > 0:
+    if applies(spec, how) and how.shaped_first > 0 and spec.solve.workers >= how.shaped_workers:
         # a long period: the floor-shaped search of the whole model first, for a share of
         # the time; with no rota from it, the construction has the rest
         built, shaped, spent = _floor_shaped(
@@ -1164,7 +1171,16 @@ def _floor_shaped(
     quit_after = None
     if not spec.solve.reproducible:
         quit_after = seconds * (float(settings.get("give_up", 1.0)) if give_up is None else give_up)
-    run = model(False, seconds, built=built, pins=pins, give_up=quit_after, **kw)
+    run = model(
+        False,
+        seconds,
+        built=built,
+        pins=pins,
+        give_up=quit_after,
+        keep=list(settings.get("keep_subsolvers", [])),
+        ignore=list(settings.get("ignore_subsolvers", [])),
+        **kw,
+    )
     spent += float(
         run.solver.deterministic_time if spec.solve.reproducible else run.solver.wall_time
     )

@@ -153,15 +153,18 @@ def test_no_search_starts_after_a_construction_that_used_the_limit(
     spec = spec.model_copy(
         update={"solve": spec.solve.model_copy(update={"reproducible": False, "time_limit": 3})}
     )
-    searched: list[float] = []
+    searched: list[float] = []  # searches started after the construction
+    grown: list[bool] = []
     real = solve_module._search
 
     def counted(*args: Any, **kw: Any) -> Any:
-        searched.append(time.monotonic())
+        if grown:
+            searched.append(time.monotonic())
         return real(*args, **kw)
 
     def grows_nothing(*args: Any, **kw: Any) -> tuple[None, float, None]:
         time.sleep(3.0)  # the whole limit, and no rota
+        grown.append(True)
         return None, 3.0, None
 
     monkeypatch.setattr(solve_module, "_grow", grows_nothing)
@@ -169,8 +172,8 @@ def test_no_search_starts_after_a_construction_that_used_the_limit(
     result = solve(spec)
     assert result.status == "UNKNOWN" and result.rota is None
     assert result.stopped == "time limit, before any rota was found"
-    assert searched == []
-    assert result.seconds < 3.5
+    assert grown and searched == []
+    assert result.seconds < 3.5 + 1.5  # (a floor-shaped search may come first: 1.5 s here)
 
 
 def test_a_doctor_group_is_solved_with_everyone_else_fixed() -> None:
@@ -647,6 +650,81 @@ def test_a_long_period_can_try_the_floor_shaped_search_before_growing(
     assert grown and result.found
 
 
+def test_a_long_period_on_one_worker_goes_straight_to_the_construction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[construct] shaped_first_workers: the floor-shaped search before the construction
+    runs only on that many workers or more. A tier built side by side on one worker grows
+    its rota at once (60 x 52: two of its three tiers' pinned searches found no rota in
+    40 s on one worker, and the whole build none in a tier at 120 s)."""
+    conf = solver_settings()
+    conf["construct"] = {**conf["construct"], "shaped_first": 0.5, "shaped_first_workers": 2}
+    monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
+    order: list[str] = []
+    shaped, grow = solve_module._floor_shaped, solve_module._grow
+    monkeypatch.setattr(
+        solve_module, "_floor_shaped", lambda *a, **k: order.append("shaped") or shaped(*a, **k)
+    )
+    monkeypatch.setattr(
+        solve_module, "_grow", lambda *a, **k: order.append("grow") or grow(*a, **k)
+    )
+    spec = benchmark_spec(8, 16, 1, time_limit=8)
+    one = spec.model_copy(update={"solve": spec.solve.model_copy(update={"workers": 1})})
+    result = solve(one)
+    assert result.found and order[0] == "grow", order
+    order.clear()
+    result = solve(benchmark_spec(8, 16, 1, time_limit=20))  # two workers: pinned first
+    assert result.found and order[0] == "shaped", order
+
+
+def test_the_floor_shaped_search_runs_the_subsolvers_its_settings_keep(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """[floor] keep_subsolvers and ignore_subsolvers: the floor-shaped search runs
+    default_lp although [parameters] leaves it out (its LP proves at once that no rota keeps
+    the pins where the floor is out of reach: the PICU example's pinned model was infeasible
+    after 0.3 s of default_lp, where without it no search ended in 30 s) and leaves out
+    quick_restart; no other search changes."""
+    conf = solver_settings()
+    conf["floor"] = {
+        **conf["floor"],
+        "keep_subsolvers": ["default_lp"],
+        "ignore_subsolvers": ["quick_restart"],
+    }
+    monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
+    assert "default_lp" in conf["parameters"]["ignore_subsolvers"]
+    seen: list[tuple[bool, list[str]]] = []
+    search, configure = solve_module._search, solve_module.configure
+    pinned = [False]
+
+    def spy_search(spec: Spec, **kw: Any) -> Any:
+        pinned[0] = bool(kw.get("pins"))
+        return search(spec, **kw)
+
+    def spy_configure(solver: Any, spec: Spec, **kw: Any) -> float:
+        out = configure(solver, spec, **kw)
+        seen.append((pinned[0], list(solver.parameters.ignore_subsolvers)))
+        return out
+
+    monkeypatch.setattr(solve_module, "_search", spy_search)
+    monkeypatch.setattr(solve_module, "configure", spy_configure)
+    result = solve(benchmark_spec(20, 12, 1, time_limit=20))
+    assert result.status == "OPTIMAL"
+    stages = [ignored for is_pinned, ignored in seen if is_pinned]
+    assert stages, seen
+    for ignored in stages:
+        assert "default_lp" not in ignored and "quick_restart" in ignored
+        assert "max_lp" in ignored and len(ignored) == len(set(ignored))
+    for is_pinned, ignored in seen:
+        assert is_pinned or ("default_lp" in ignored and "quick_restart" not in ignored)
+    # configure: kept names leave the settings' list, and only for that search
+    configure(solver := cp_model.CpSolver(), benchmark_spec(8, 4, 1), keep=["max_lp"])
+    assert "max_lp" not in solver.parameters.ignore_subsolvers
+    assert "default_lp" in solver.parameters.ignore_subsolvers
+    configure(solver := cp_model.CpSolver(), benchmark_spec(8, 4, 1))
+    assert "max_lp" in solver.parameters.ignore_subsolvers
+
+
 @pytest.mark.parametrize("weeks", [6, 16])
 def test_a_search_ends_at_a_rota_near_enough_the_floor(
     monkeypatch: pytest.MonkeyPatch, weeks: int
@@ -659,6 +737,8 @@ def test_a_search_ends_at_a_rota_near_enough_the_floor(
     rota at its floor, 8 x 16 from 7.5 s to 14 s of 20)."""
     conf = solver_settings()
     conf["limits"] = {**conf["limits"], "near_floor_pence": 10**12}
+    # the long period grows its rota (the floor-shaped search before it is the short path's)
+    conf["construct"] = {**conf["construct"], "shaped_first": 0.0}
     monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
     stages: list[str] = []
     result = solve(
@@ -778,7 +858,11 @@ def test_construction_windows_leave_out_the_subsolvers_the_settings_name(
     rota needed); the improvement's searches and the whole model keep them (it proves
     their small neighbourhoods optimal)."""
     conf = solver_settings()
-    conf["construct"] = {**conf["construct"], "window_ignore_subsolvers": ["quick_restart"]}
+    conf["construct"] = {
+        **conf["construct"],
+        "window_ignore_subsolvers": ["quick_restart"],
+        "shaped_first": 0.0,  # (it proves this spec before any window would run)
+    }
     monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
     seen: list[tuple[bool, list[str]]] = []
     grow, configure = solve_module.first_rota, solve_module.configure
