@@ -282,6 +282,30 @@ def test_no_rota_from_the_bands_alone_says_so(
     assert code == 0, " ".join(output.split())
 
 
+def test_bands_that_fail_with_the_rules_unsettled_say_what_to_try(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where no set of needs and bands is named and the rules without the bands are not
+    settled in the explanation's time (a hand-written 20-week acute medicine spec of 14
+    doctors linked in one tier: the strict model proven infeasible, a rota with the hours
+    band at 40), the answer says what to build next, not only that it does not know."""
+    from ortools.sat.python import cp_model
+
+    import rota_solve.solver.explain as explain_module
+    from rota_solve.solver.spec_io import read_spec
+
+    spec = read_spec(ROOT / "examples" / "fy1-medicine-spec.xlsx")
+    asked: list[float] = []
+    monkeypatch.setattr(
+        explain_module,
+        "_status",
+        lambda m, seconds, assumptions=None: asked.append(seconds) or cp_model.UNKNOWN,
+    )
+    text = explain_module._without_named_parts(spec, explain_module.Budget(4.0))
+    assert asked and "not settled in the time" in text
+    assert "fairness soft" in text and "fair_hours_band" in text
+
+
 def test_no_rota_names_the_conflict_and_the_rules(tmp_path: Path) -> None:
     doctors = [[f"Dr {c}", "FY1", 1, "no", None, "yes", "yes"] for c in "ABCD"]
     spec = write_spec(
