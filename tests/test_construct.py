@@ -677,6 +677,23 @@ def test_a_long_period_on_one_worker_goes_straight_to_the_construction(
     assert result.found and order[0] == "shaped", order
 
 
+def _ignored_by_search(
+    monkeypatch: pytest.MonkeyPatch, flag: list[bool]
+) -> list[tuple[bool, list[str]]]:
+    """Record, for every search configured from now on, `flag[0]` at that moment (which
+    stage the search belongs to) and the subsolvers it leaves out."""
+    seen: list[tuple[bool, list[str]]] = []
+    configure = solve_module.configure
+
+    def spy(solver: Any, spec: Spec, **kw: Any) -> float:
+        out = configure(solver, spec, **kw)
+        seen.append((flag[0], list(solver.parameters.ignore_subsolvers)))
+        return out
+
+    monkeypatch.setattr(solve_module, "configure", spy)
+    return seen
+
+
 def test_the_floor_shaped_search_runs_the_subsolvers_its_settings_keep(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -693,7 +710,6 @@ def test_the_floor_shaped_search_runs_the_subsolvers_its_settings_keep(
     }
     monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
     assert "default_lp" in conf["parameters"]["ignore_subsolvers"]
-    seen: list[tuple[bool, list[str]]] = []
     search, configure = solve_module._search, solve_module.configure
     pinned = [False]
 
@@ -701,13 +717,8 @@ def test_the_floor_shaped_search_runs_the_subsolvers_its_settings_keep(
         pinned[0] = bool(kw.get("pins"))
         return search(spec, **kw)
 
-    def spy_configure(solver: Any, spec: Spec, **kw: Any) -> float:
-        out = configure(solver, spec, **kw)
-        seen.append((pinned[0], list(solver.parameters.ignore_subsolvers)))
-        return out
-
     monkeypatch.setattr(solve_module, "_search", spy_search)
-    monkeypatch.setattr(solve_module, "configure", spy_configure)
+    seen = _ignored_by_search(monkeypatch, pinned)
     result = solve(benchmark_spec(20, 12, 1, time_limit=20))
     assert result.status == "OPTIMAL"
     stages = [ignored for is_pinned, ignored in seen if is_pinned]
@@ -864,7 +875,6 @@ def test_construction_windows_leave_out_the_subsolvers_the_settings_name(
         "shaped_first": 0.0,  # (it proves this spec before any window would run)
     }
     monkeypatch.setattr(solve_module, "solver_settings", lambda: conf)
-    seen: list[tuple[bool, list[str]]] = []
     grow, configure = solve_module.first_rota, solve_module.configure
     building: list[bool] = [False]  # inside the construction (first_rota)
 
@@ -875,13 +885,8 @@ def test_construction_windows_leave_out_the_subsolvers_the_settings_name(
         finally:
             building[0] = False
 
-    def spy_configure(solver: Any, spec: Spec, **kw: Any) -> float:
-        out = configure(solver, spec, **kw)
-        seen.append((building[0], list(solver.parameters.ignore_subsolvers)))
-        return out
-
     monkeypatch.setattr(solve_module, "first_rota", spy_grow)
-    monkeypatch.setattr(solve_module, "configure", spy_configure)
+    seen = _ignored_by_search(monkeypatch, building)
     spec = benchmark_spec(8, 16, 1, time_limit=10)
     result = solve(spec)
     assert result.found
