@@ -178,8 +178,8 @@ def _without_named_parts(spec: Spec, budget: Budget) -> str:
         return "the rules alone leave no compliant rota for this cover and these doctors"
     return (
         "no compliant rota keeps the fairness bands; whether the rules alone allow one was"
-        " not settled in the time: build again with fairness soft (or wider"
-        " fair_nights_band, fair_weekends_band or fair_hours_band) to see"
+        " not settled in the time: build again with a wider fair_hours_band,"
+        " fair_nights_band or fair_weekends_band (or fairness soft, which drops the bands)"
     )
 
 
