@@ -179,6 +179,15 @@ def add_rota_grid(wb: Workbook, result: BuildResult) -> None:
 # Christmas fortnight with three fits within 0.25" side margins), the names and the dates
 # repeated on every page
 PRINT_DAYS = 14
+# the page's height for rows (A4 landscape, 595 pt, less the top and bottom margins below),
+# a row of no set height as Excel draws it (LibreOffice draws 12.8 pt: this errs safe), and
+# the smallest scale a page is shrunk to so that the grid and its key fit one page high (a
+# hand-written 15-doctor rota with four bank holidays printed each fortnight's key but its
+# last row, which had a page to itself); a grid taller than that breaks across pages at
+# 100 %, the names and dates repeated on each
+PAGE_ROWS_PT = 595.3 - 2 * 0.6 * 72
+ROW_PT = 15.0
+LEAST_SCALE = 75
 
 
 def print_setup(ws: Worksheet, name: str, first: date, last: date) -> None:
@@ -187,7 +196,9 @@ def print_setup(ws: Worksheet, name: str, first: date, last: date) -> None:
     name and period as the page title, page numbers at the foot."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.scale = 100
+    tall = sum(ws.row_dimensions[r].height or ROW_PT for r in range(1, ws.max_row + 1))
+    fit = int(100 * PAGE_ROWS_PT / tall)
+    ws.page_setup.scale = 100 if fit >= 100 or fit < LEAST_SCALE else fit
     ws.print_title_cols = "A:B"
     ws.print_title_rows = "1:2"
     ws.page_margins.left = ws.page_margins.right = 0.25  # a fortnight with 3 bank holidays fits
