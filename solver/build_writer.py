@@ -185,7 +185,8 @@ PRINT_DAYS = 14
 # hand-written 15-doctor rota with four bank holidays printed each fortnight's key but its
 # last row, which had a page to itself); a grid taller than that breaks across pages at
 # 100 %, the names and dates repeated on each
-PAGE_ROWS_PT = 595.3 - 2 * 0.6 * 72
+TOP_BOTTOM_INCHES = 0.6  # room for the key under the names
+PAGE_ROWS_PT = 595.3 - 2 * TOP_BOTTOM_INCHES * 72
 ROW_PT = 15.0
 LEAST_SCALE = 75
 
@@ -202,7 +203,7 @@ def print_setup(ws: Worksheet, name: str, first: date, last: date) -> None:
     ws.print_title_cols = "A:B"
     ws.print_title_rows = "1:2"
     ws.page_margins.left = ws.page_margins.right = 0.25  # a fortnight with 3 bank holidays fits
-    ws.page_margins.top = ws.page_margins.bottom = 0.6  # room for the key under the names
+    ws.page_margins.top = ws.page_margins.bottom = TOP_BOTTOM_INCHES
     ws.page_margins.header = ws.page_margins.footer = 0.2
     days = (last - first).days + 1
     for day in range(PRINT_DAYS, days, PRINT_DAYS):
